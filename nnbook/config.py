@@ -1,0 +1,173 @@
+"""Run-time settings shared by every chapter: the quick/full mode, seeding, folders and the banner.
+
+The mode comes from the environment variable ``NNBOOK_MODE``:
+
+* ``quick`` – small real subsets and few epochs, so a chapter runs in about a minute on a laptop CPU;
+* ``full``  – the paper's experiments at full size (meant for a GPU);
+* ``auto``  – the default: ``full`` when TensorFlow sees a GPU, else ``quick``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+MODES = ("quick", "full", "auto")
+"""The values ``NNBOOK_MODE`` accepts."""
+
+DEFAULT_SEED = 42
+"""The seed :func:`setup` uses unless told otherwise."""
+
+T = TypeVar("T")
+
+
+def requested_mode() -> str:
+    """Return ``NNBOOK_MODE`` as set (lower-cased), ``"auto"`` when unset.
+
+    Raises:
+        ValueError: if the variable holds anything other than ``quick``, ``full`` or ``auto``.
+    """
+    raw = os.environ.get("NNBOOK_MODE", "auto").strip().lower() or "auto"
+    if raw not in MODES:
+        raise ValueError(
+            f"NNBOOK_MODE={os.environ.get('NNBOOK_MODE')!r} is not a valid mode; "
+            f"use one of {', '.join(MODES)} (e.g. `export NNBOOK_MODE=quick`)."
+        )
+    return raw
+
+
+def gpu_available() -> bool:
+    """Return True when TensorFlow can see at least one GPU."""
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def mode() -> str:
+    """Return the effective mode, ``"quick"`` or ``"full"`` (``auto`` resolved by GPU presence)."""
+    requested = requested_mode()
+    if requested != "auto":
+        return requested
+    return "full" if gpu_available() else "quick"
+
+
+def is_quick() -> bool:
+    """Return True in quick mode."""
+    return mode() == "quick"
+
+
+def pick(quick: T, full: T) -> T:
+    """Return ``quick`` in quick mode and ``full`` in full mode.
+
+    Use it for every size that depends on the mode, so a reader sees both numbers in one line:
+    ``EPOCHS = nnbook.pick(quick=3, full=100)``.
+    """
+    return quick if is_quick() else full
+
+
+def seed(value: int = DEFAULT_SEED) -> int:
+    """Seed Python's ``random``, NumPy, and TensorFlow/Keras for reproducible runs; return the seed."""
+    import keras
+
+    random.seed(value)
+    np.random.seed(value)
+    keras.utils.set_random_seed(value)  # also seeds TensorFlow's global generator
+    return value
+
+
+def data_dir() -> Path | None:
+    """Return the folder named by ``NNBOOK_DATA_DIR`` (resolved), or None when it is unset."""
+    raw = os.environ.get("NNBOOK_DATA_DIR", "").strip()
+    return Path(raw).expanduser().resolve() if raw else None
+
+
+def cache_dir() -> Path:
+    """Return the download cache folder: ``NNBOOK_CACHE_DIR`` or ``~/.cache/nnbook``."""
+    raw = os.environ.get("NNBOOK_CACHE_DIR", "").strip()
+    return Path(raw).expanduser().resolve() if raw else Path.home() / ".cache" / "nnbook"
+
+
+def in_colab() -> bool:
+    """Return True when running inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What :func:`setup` decided; printed as the chapter's banner."""
+
+    mode: str
+    requested_mode: str
+    device: str
+    seed: int
+    python: str
+    tensorflow: str
+    keras: str
+    nnbook: str
+    data: str
+
+    def banner(self) -> str:
+        """Return the one-line-per-topic banner text."""
+        how = "set by NNBOOK_MODE" if self.requested_mode != "auto" else "auto: " + (
+            "GPU found" if self.device.startswith("GPU") else "no GPU"
+        )
+        return "\n".join(
+            [
+                f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: {self.device} | seed: {self.seed}",
+                f"Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras}",
+                f"data: {self.data}",
+            ]
+        )
+
+
+def _data_source() -> str:
+    folder = data_dir()
+    if folder is not None:
+        state = "" if folder.is_dir() else "  (WARNING: folder does not exist)"
+        return f"{folder} (NNBOOK_DATA_DIR){state}"
+    return f"download from canonical sources, cached in {cache_dir()}"
+
+
+def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
+    """Prepare a chapter: validate the mode, seed everything, and print one banner.
+
+    Also enables Colab's widget manager so ipywidgets 8 sliders render there.
+
+    Returns:
+        The :class:`Settings` in force (mode, device, versions, data source).
+    """
+    import keras
+    import tensorflow as tf
+
+    from nnbook import __version__
+
+    requested = requested_mode()
+    gpus = tf.config.list_physical_devices("GPU")
+    effective = requested if requested != "auto" else ("full" if gpus else "quick")
+    device = f"GPU x{len(gpus)}" if gpus else "CPU"
+    seed(seed_value)
+    if in_colab():  # pragma: no cover - only in Colab
+        from google.colab import output  # type: ignore[import-not-found]
+
+        output.enable_custom_widget_manager()
+    settings = Settings(
+        mode=effective,
+        requested_mode=requested,
+        device=device,
+        seed=seed_value,
+        python=platform.python_version(),
+        tensorflow=tf.__version__,
+        keras=keras.__version__,
+        nnbook=__version__,
+        data=_data_source(),
+    )
+    if not quiet:
+        print(settings.banner())
+    return settings
