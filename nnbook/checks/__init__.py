@@ -1,0 +1,109 @@
+"""Answer checks for the exercises: a clear pass, or a hint that says what is wrong — never a bare traceback.
+
+Generic checks live here; each chapter's exercises have a module beside this one (``nnbook.checks.foundations``,
+``nnbook.checks.perceptron``, …) whose functions call these. Every check prints one message and returns
+``True`` (correct) or ``False`` (not yet), so a notebook cell reads::
+
+    from nnbook.checks import perceptron as check
+    check.or_gate(my_weights, my_bias)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+PASS = "✅"
+FAIL = "❌"
+
+
+def report(passed: bool, message: str, hint: str = "") -> bool:
+    """Print a pass line or a "not yet" line with a hint; return ``passed``."""
+    if passed:
+        print(f"{PASS} Correct! {message}".rstrip())
+    else:
+        print(f"{FAIL} Not yet: {message}" + (f"\n   Hint: {hint}" if hint else ""))
+    return passed
+
+
+def _to_array(answer: Any, name: str) -> np.ndarray | None:
+    """Convert an answer to a float array, or print why it cannot be and return None."""
+    if answer is None or answer is Ellipsis:
+        report(False, f"{name} is still empty ({answer!r}).", "replace the ... with your answer and run the cell.")
+        return None
+    try:
+        return np.asarray(answer, dtype="float64")
+    except (TypeError, ValueError):
+        report(False, f"{name} should be a number or an array of numbers, got {type(answer).__name__}.")
+        return None
+
+
+def check_close(answer: Any, expected: float, *, name: str = "your answer", rtol: float = 1e-3,
+                atol: float = 1e-6, hint: str = "") -> bool:
+    """Check one number against ``expected`` (relative tolerance ``rtol``); print the result, return it."""
+    value = _to_array(answer, name)
+    if value is None:
+        return False
+    if value.size != 1:
+        return report(False, f"{name} should be a single number, got an array of shape {value.shape}.", hint)
+    number = float(value.reshape(-1)[0])
+    if not np.isfinite(number):
+        return report(False, f"{name} is {number}.", hint or "look for a division by zero or an overflow.")
+    ok = bool(np.isclose(number, expected, rtol=rtol, atol=atol))
+    if ok:
+        return report(True, f"{name} = {number:.6g}.")
+    return report(False, f"{name} = {number:.6g} is not the expected value.", hint)
+
+
+def check_array(answer: Any, expected: Any, *, name: str = "your answer", rtol: float = 1e-3,
+                atol: float = 1e-6, hint: str = "") -> bool:
+    """Check an array's shape, then its values, naming the first wrong entry; print the result, return it."""
+    value = _to_array(answer, name)
+    if value is None:
+        return False
+    target = np.asarray(expected, dtype="float64")
+    if value.shape != target.shape:
+        return report(False, f"{name} has shape {value.shape}, expected {target.shape}.",
+                      hint or "check which axes you summed over, or whether you need a reshape.")
+    wrong = ~np.isclose(value, target, rtol=rtol, atol=atol)
+    if wrong.any():
+        where = tuple(int(i) for i in np.argwhere(wrong)[0])
+        return report(False, f"{int(wrong.sum())} of {value.size} values differ; the first at index {where} "
+                             f"is {value[where]:.6g}.", hint)
+    return report(True, f"{name} has the right shape {value.shape} and values.")
+
+
+def check_function(fn: Any, cases: Sequence[tuple[tuple, Any]], *, name: str = "your function",
+                   rtol: float = 1e-4, atol: float = 1e-6, hint: str = "") -> bool:
+    """Call ``fn(*args)`` for each ``(args, expected)`` case; report the first failing input, or pass.
+
+    Exceptions raised by ``fn`` are caught and reported with the input that triggered them.
+    """
+    if not callable(fn):
+        return report(False, f"{name} should be a function (def ...), got {type(fn).__name__}.")
+    for args, expected in cases:
+        shown = ", ".join(np.array2string(np.asarray(a), precision=4) for a in args)
+        try:
+            got = np.asarray(fn(*args), dtype="float64")
+        except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+            return report(False, f"{name}({shown}) raised {type(error).__name__}: {error}", hint)
+        want = np.asarray(expected, dtype="float64")
+        if got.shape != want.shape:
+            return report(False, f"{name}({shown}) returned shape {got.shape}, expected {want.shape}.", hint)
+        if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
+            return report(False, f"{name}({shown}) returned {np.array2string(got, precision=4)}, "
+                                 f"expected {np.array2string(want, precision=4)}.", hint)
+    return report(True, f"{name} gives the right output on all {len(cases)} test inputs.")
+
+
+def check_choice(answer: Any, correct: Any, explanations: dict[Any, str] | None = None, *,
+                 name: str = "your choice") -> bool:
+    """Check a multiple-choice answer; the explanation for a wrong option becomes the hint."""
+    normalise: Callable[[Any], Any] = lambda v: v.strip().lower() if isinstance(v, str) else v  # noqa: E731
+    explanations = {normalise(k): v for k, v in (explanations or {}).items()}
+    if normalise(answer) == normalise(correct):
+        return report(True, explanations.get(normalise(correct), ""))
+    if answer is None or answer is Ellipsis:
+        return report(False, f"{name} is still empty.", "replace the ... with your answer and run the cell.")
+    return report(False, f"{name} {answer!r} is not the best option.", explanations.get(normalise(answer), ""))

@@ -1,0 +1,221 @@
+"""The plots every chapter repeats, in one consistent, labelled style.
+
+Each function draws into a new figure (or into ``ax=`` when given) and returns a :class:`Plot` holding the
+``figure`` and ``axes``. In a notebook the figure appears once, below the cell, as usual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+TRAIN_COLOR = "tab:blue"
+VALIDATION_COLOR = "tab:orange"
+CLASS_COLORS = ("tab:blue", "tab:red")
+BOUNDARY_CMAP = "RdBu_r"
+STYLE = {
+    "figure.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titleweight": "bold",
+}
+plt.rcParams.update(STYLE)
+
+
+@dataclass
+class Plot:
+    """A drawn figure and its axes, returned by every plotting helper."""
+
+    figure: Figure
+    axes: Any  # one Axes or a NumPy array of Axes
+
+    def _ipython_display_(self) -> None:
+        # While pyplot still owns the figure, the inline backend shows it at the end of the cell:
+        # displaying it here too would show it twice. Once pyplot has closed it, show it on request.
+        if not plt.fignum_exists(self.figure.number):
+            from IPython.display import display
+
+            display(self.figure)
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    figure, new_ax = plt.subplots(figsize=figsize)
+    return figure, new_ax
+
+
+def _label(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def history_curves(
+    history: Any,
+    metrics: Sequence[str] = ("loss",),
+    *,
+    title: str = "Training curves",
+    log_loss: bool = False,
+) -> Plot:
+    """Plot each metric per epoch, training against validation when ``val_<metric>`` exists.
+
+    ``history`` is a ``keras.callbacks.History`` or its ``.history`` dict. Returns a :class:`Plot` with one
+    axis per metric. ``log_loss=True`` draws loss on a log scale (useful when it falls by orders of magnitude).
+    """
+    logs = history.history if hasattr(history, "history") else dict(history)
+    missing = [m for m in metrics if m not in logs]
+    if missing:
+        raise KeyError(f"history has no {missing}; it has {sorted(logs)}")
+    figure, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        ax.plot(epochs, logs[metric], color=TRAIN_COLOR, label=f"training {metric}")
+        if f"val_{metric}" in logs:
+            ax.plot(epochs, logs[f"val_{metric}"], color=VALIDATION_COLOR, label=f"validation {metric}")
+        if log_loss and "loss" in metric:
+            ax.set_yscale("log")
+        _label(ax, f"{title}: {metric}", "epoch", metric)
+        ax.legend()
+    figure.tight_layout()
+    return Plot(figure, axes[0] if len(metrics) > 1 else axes[0][0])
+
+
+def _predict_fn(model_or_fn: Any) -> Callable[[np.ndarray], np.ndarray]:
+    if callable(getattr(model_or_fn, "predict", None)):
+        return lambda points: np.asarray(model_or_fn(points.astype("float32"), training=False))
+    if callable(model_or_fn):
+        return lambda points: np.asarray(model_or_fn(points))
+    raise TypeError("expected a Keras model or a function mapping an (n, 2) array to n scores")
+
+
+def decision_boundary(
+    model: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    grid: int = 100,
+    margin: float = 0.25,
+    ax: Axes | None = None,
+    title: str = "Decision boundary",
+    show_colorbar: bool = True,
+) -> Plot:
+    """Shade a 2-D classifier's output over a ``grid × grid`` mesh and overlay the labelled points.
+
+    ``model`` is a Keras model (sigmoid output) or a function from an (n, 2) array to n scores in [0, 1].
+    The 0.5 contour is drawn as the boundary. Returns a :class:`Plot`.
+    """
+    x = np.asarray(x, dtype="float32")
+    y = np.asarray(y).reshape(-1)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"decision_boundary needs 2-D points of shape (n, 2), got {x.shape}")
+    span = x.max(axis=0) - x.min(axis=0)
+    low, high = x.min(axis=0) - margin * span, x.max(axis=0) + margin * span
+    xs, ys = np.meshgrid(np.linspace(low[0], high[0], grid), np.linspace(low[1], high[1], grid))
+    points = np.column_stack([xs.ravel(), ys.ravel()]).astype("float32")
+    scores = _predict_fn(model)(points).reshape(xs.shape)
+    figure, ax = _axes(ax, (5, 4.5))
+    filled = ax.contourf(xs, ys, scores, levels=np.linspace(0, 1, 11), cmap=BOUNDARY_CMAP, alpha=0.6)
+    ax.contour(xs, ys, scores, levels=[0.5], colors="black", linewidths=1.5)
+    for label, color in zip(np.unique(y), CLASS_COLORS * 5):
+        chosen = y == label
+        ax.scatter(x[chosen, 0], x[chosen, 1], s=12, color=color, edgecolor="white", linewidth=0.3,
+                   label=f"class {label:g}")
+    if show_colorbar:
+        figure.colorbar(filled, ax=ax, label="predicted probability of class 1")
+    ax.legend(loc="upper right", fontsize="small")
+    _label(ax, title, "x₁", "x₂")
+    return Plot(figure, ax)
+
+
+def regression_line(
+    x: np.ndarray,
+    y: np.ndarray,
+    model: Any,
+    *,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    title: str = "Data and fitted line",
+    ax: Axes | None = None,
+) -> Plot:
+    """Scatter 1-D data and draw the model's prediction across its range; returns a :class:`Plot`."""
+    x = np.asarray(x, dtype="float32").reshape(-1)
+    line_x = np.linspace(x.min(), x.max(), 200, dtype="float32").reshape(-1, 1)
+    line_y = _predict_fn(model)(line_x).reshape(-1)
+    figure, ax = _axes(ax)
+    ax.scatter(x, np.asarray(y).reshape(-1), color=TRAIN_COLOR, zorder=3, label="data")
+    ax.plot(line_x[:, 0], line_y, color=VALIDATION_COLOR, label="model")
+    ax.legend()
+    _label(ax, title, xlabel, ylabel)
+    return Plot(figure, ax)
+
+
+def _grid(n: int, ncols: int, cell: float = 1.6) -> tuple[Figure, np.ndarray]:
+    nrows = int(np.ceil(n / ncols))
+    figure, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, cell * nrows + 0.4), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    return figure, axes.ravel()
+
+
+def _show_image(ax: Axes, image: np.ndarray) -> None:
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+
+
+def image_grid(
+    images: np.ndarray,
+    labels: Sequence[int] | None = None,
+    class_names: Sequence[str] | None = None,
+    *,
+    ncols: int = 5,
+    title: str = "Examples",
+) -> Plot:
+    """Show images in a grid, each titled with its class name (or label); returns a :class:`Plot`."""
+    figure, axes = _grid(len(images), ncols)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        _show_image(ax, image)
+        if labels is not None:
+            label = int(np.asarray(labels[i]).reshape(-1)[0])
+            ax.set_title(class_names[label] if class_names is not None else str(label), fontsize=9)
+    figure.suptitle(title)
+    figure.tight_layout()
+    return Plot(figure, axes)
+
+
+def predictions_panel(
+    images: np.ndarray,
+    expected: Sequence[int],
+    predicted: np.ndarray,
+    class_names: Sequence[str],
+    *,
+    ncols: int = 5,
+    title: str = "Expected vs guess",
+) -> Plot:
+    """Show images titled "expected / guess", green when right and red when wrong.
+
+    ``predicted`` is either class indices (n,) or scores/probabilities (n, classes); the guess is the argmax,
+    and with scores the guess's probability is shown. Returns a :class:`Plot`.
+    """
+    predicted = np.asarray(predicted)
+    scores = predicted if predicted.ndim == 2 else None
+    guesses = predicted.argmax(axis=1) if scores is not None else predicted.astype(int)
+    figure, axes = _grid(len(images), ncols, cell=1.9)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        _show_image(ax, image)
+        truth, guess = int(expected[i]), int(guesses[i])
+        confidence = f" ({scores[i, guess]:.0%})" if scores is not None else ""
+        ax.set_title(f"expected: {class_names[truth]}\nguess: {class_names[guess]}{confidence}",
+                     fontsize=8, color="green" if truth == guess else "red")
+    figure.suptitle(title)
+    figure.tight_layout()
+    return Plot(figure, axes)
