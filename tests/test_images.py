@@ -1,0 +1,136 @@
+"""nnbook.images: decoding every image mode to RGB/grayscale, resizing, scaling, and clear errors."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnbook.images import ImageDecodeError, load_image, open_image, scale, to_model_input
+
+
+def encode(img: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **kwargs)
+    return buf.getvalue()
+
+
+def test_rgb_jpeg_resized_to_square_uint8():
+    data = encode(Image.new("RGB", (40, 30), (200, 100, 50)), "JPEG", quality=95)
+    out = load_image(data, size=16)
+    assert out.shape == (16, 16, 3) and out.dtype == np.uint8
+    assert np.abs(out.astype(int) - [200, 100, 50]).max() <= 3
+
+
+def test_grayscale_has_a_channel_axis_and_opencv_luma_weights():
+    red = encode(Image.new("RGB", (8, 8), (255, 0, 0)))
+    out = load_image(red, size=4, color="grayscale")
+    assert out.shape == (4, 4, 1)
+    assert int(out[0, 0, 0]) == 76  # round(0.299 * 255), as cv2.COLOR_BGR2GRAY
+
+
+def test_grayscale_source_becomes_three_equal_channels_in_rgb():
+    out = load_image(encode(Image.new("L", (5, 5), 90)), size=5)
+    assert out.shape == (5, 5, 3) and (out == 90).all()
+
+
+def test_cmyk_jpeg_converts_to_rgb():
+    cyan = encode(Image.new("CMYK", (8, 8), (255, 0, 0, 0)), "JPEG", quality=100)
+    out = load_image(cyan, size=8)
+    assert out.shape == (8, 8, 3)
+    r, g, b = out[4, 4].astype(int)
+    assert r < 20 and g > 235 and b > 235
+
+
+def test_rgba_transparency_is_composited_on_white():
+    img = Image.new("RGBA", (4, 4), (0, 0, 0, 0))
+    img.putpixel((0, 0), (255, 0, 0, 255))
+    out = load_image(encode(img))
+    assert tuple(out[0, 0]) == (255, 0, 0)
+    assert tuple(out[3, 3]) == (255, 255, 255)
+
+
+def test_palette_with_transparency_is_composited_on_white():
+    img = Image.new("P", (4, 4), 0)
+    img.putpalette([0, 0, 255] + [0, 255, 0] * 255)
+    img.putpixel((1, 1), 1)
+    out = load_image(encode(img, transparency=0), color="rgb")
+    assert tuple(out[0, 0]) == (255, 255, 255)  # index 0 is transparent
+    assert tuple(out[1, 1]) == (0, 255, 0)
+
+
+def test_la_mode_grayscale_with_alpha():
+    img = Image.new("LA", (3, 3), (40, 255))
+    assert (load_image(encode(img), color="grayscale") == 40).all()
+
+
+def test_16_bit_grayscale_is_rescaled_not_clipped():
+    arr = np.array([[0, 32896, 65535]], dtype=np.uint16)
+    img = Image.fromarray(arr)
+    out = load_image(encode(img), color="grayscale")
+    assert open_image(encode(img)).mode.startswith("I")
+    assert out[0, :, 0].tolist() == [0, 128, 255]
+
+
+def test_exif_orientation_is_applied():
+    img = Image.new("RGB", (20, 10), (10, 20, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 CW to display"
+    out = load_image(encode(img, "JPEG", exif=exif))
+    assert out.shape == (20, 10, 3)
+
+
+def test_path_bytes_file_and_pil_inputs_agree(tmp_path):
+    img = Image.fromarray(np.random.default_rng(0).integers(0, 256, (12, 12, 3), dtype=np.uint8))
+    data = encode(img)
+    (tmp_path / "a.png").write_bytes(data)
+    expected = load_image(data, size=6)
+    for src in (tmp_path / "a.png", str(tmp_path / "a.png"), io.BytesIO(data), Image.open(io.BytesIO(data))):
+        np.testing.assert_array_equal(load_image(src, size=6), expected)
+
+
+def test_large_jpeg_draft_decoding_is_close_to_full_decoding():
+    rng = np.random.default_rng(1)
+    smooth = np.kron(rng.integers(0, 256, (8, 8, 3)), np.ones((50, 50, 1))).astype(np.uint8)
+    data = encode(Image.fromarray(smooth), "JPEG", quality=95)
+    fast = load_image(data, size=32).astype(int)
+    full = np.asarray(Image.open(io.BytesIO(data)).convert("RGB").resize((32, 32), Image.BILINEAR), dtype=int)
+    assert np.abs(fast - full).mean() < 3
+
+
+@pytest.mark.parametrize(
+    "data, match",
+    [
+        (b"", "cannot decode"),
+        (b"this is not an image", "cannot decode"),
+        (encode(Image.new("RGB", (64, 64), (1, 2, 3)), "JPEG")[:300], "cannot decode"),  # truncated
+    ],
+    ids=["empty", "text", "truncated-jpeg"],
+)
+def test_undecodable_input_raises_image_decode_error(data, match):
+    with pytest.raises(ImageDecodeError, match=match):
+        load_image(data, size=8)
+
+
+def test_missing_file_raises_image_decode_error(tmp_path):
+    with pytest.raises(ImageDecodeError, match="nope.jpg"):
+        load_image(tmp_path / "nope.jpg")
+
+
+def test_bad_arguments_raise_value_error():
+    data = encode(Image.new("RGB", (4, 4)))
+    with pytest.raises(ValueError, match="color='bgr'"):
+        load_image(data, color="bgr")
+    with pytest.raises(ValueError, match="size must be a positive"):
+        load_image(data, size=0)
+
+
+def test_scale_and_to_model_input_match_the_training_path():
+    img = Image.new("RGB", (30, 30), (255, 0, 51))
+    x = to_model_input(encode(img), size=8)
+    assert x.shape == (1, 8, 8, 3) and x.dtype == np.float32
+    assert x.max() == 1.0 and x.min() == 0.0
+    np.testing.assert_array_equal(x[0], scale(load_image(encode(img), size=8)))
+    assert scale(np.array([0, 255], dtype=np.uint8)).tolist() == [0.0, 1.0]
