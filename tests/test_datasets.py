@@ -1,0 +1,249 @@
+"""nnbook.datasets against the real offline subsets in ../shared/datasets (see its MANIFEST.md).
+
+Skipped, with the reason, when that folder is absent. Images are decoded at 16x16 to keep this fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnbook import datasets as D
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NNBOOK_DATA_DIR") or REPO.parent / "shared" / "datasets").resolve()
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "MANIFEST.md").is_file(),
+    reason=f"shared test data not found at {SHARED} (set NNBOOK_DATA_DIR to the shared/datasets folder)",
+)
+
+
+@pytest.fixture(autouse=True)
+def offline_env(monkeypatch, tmp_path):
+    """Quick mode, the shared folder as NNBOOK_DATA_DIR, and an empty cache that must stay empty."""
+    monkeypatch.setenv("NNBOOK_MODE", "quick")
+    monkeypatch.setenv("NNBOOK_DATA_DIR", str(SHARED))
+    monkeypatch.setenv("NNBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(D, "_fetch", offline)
+
+
+def offline(url: str, target: Path) -> None:
+    raise OSError(f"no network in tests ({url})")
+
+
+def counts(y: np.ndarray) -> list[int]:
+    return np.bincount(np.asarray(y).ravel()).tolist()
+
+
+# --------------------------------------------------------------------------------------- array datasets
+
+
+@needs_shared
+def test_mnist_quick_uses_all_offline_training_images():
+    d = D.mnist()
+    assert d.x_train.shape == (6309, 28, 28) and d.x_train.dtype == np.uint8
+    assert d.y_train.shape == (6309,) and d.y_train.dtype == np.uint8
+    assert d.x_test.shape == (10000, 28, 28) and d.y_test.shape == (10000,)
+    assert set(np.unique(d.y_train)) == set(range(10))
+    assert d.x_train.max() == 255 and d.x_train.min() == 0
+    assert d.class_names == [str(i) for i in range(10)]
+    assert d.source.endswith("mnist_subset.npz (NNBOOK_DATA_DIR)")
+    (x_train, y_train), (x_test, y_test) = d  # unpacks like keras.datasets
+    assert x_train is d.x_train and y_test is d.y_test
+
+
+@needs_shared
+def test_mnist_test_set_matches_the_official_idx_files():
+    d = D.mnist()
+    np.testing.assert_array_equal(d.x_test, D.read_idx(SHARED / "mnist" / "t10k-images-idx3-ubyte.gz"))
+    np.testing.assert_array_equal(d.y_test, D.read_idx(SHARED / "mnist" / "t10k-labels-idx1-ubyte.gz"))
+
+
+@needs_shared
+def test_mnist_subset_override_is_balanced_and_deterministic():
+    a = D.mnist(n_train=1000, n_test=500)
+    assert counts(a.y_train) == [100] * 10 and counts(a.y_test) == [50] * 10
+    b = D.mnist(n_train=1000, n_test=500)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    c = D.mnist(n_train=1000, n_test=500, seed=1)
+    assert not np.array_equal(a.x_train, c.x_train)
+
+
+@needs_shared
+def test_fashion_mnist_quick_is_balanced_and_full_is_everything(monkeypatch):
+    d = D.fashion_mnist()
+    assert d.x_train.shape == (12000, 28, 28) and d.x_train.dtype == np.uint8
+    assert counts(d.y_train) == [1200] * 10 and counts(d.y_test) == [1000] * 10
+    assert d.class_names[0] == "T-shirt/top" and d.class_names[9] == "Ankle boot"
+    monkeypatch.setenv("NNBOOK_MODE", "full")
+    full = D.fashion_mnist()
+    assert full.x_train.shape == (60000, 28, 28) and full.x_test.shape == (10000, 28, 28)
+    assert counts(full.y_train) == [6000] * 10
+
+
+@needs_shared
+def test_cifar10_quick_and_full(monkeypatch):
+    d = D.cifar10()
+    assert d.x_train.shape == (5000, 32, 32, 3) and d.x_train.dtype == np.uint8
+    assert d.y_train.shape == (5000, 1) and d.y_test.shape == (1000, 1)  # a column, as keras gives it
+    assert counts(d.y_train) == [500] * 10 and counts(d.y_test) == [100] * 10
+    assert d.class_names == D.CIFAR10_CLASSES
+    monkeypatch.setenv("NNBOOK_MODE", "full")
+    full = D.cifar10()
+    assert full.x_train.shape == (10000, 32, 32, 3) and full.x_test.shape == (2000, 32, 32, 3)
+    assert counts(full.y_train) == [1005, 974, 1032, 1016, 999, 937, 1030, 1001, 1025, 981]
+
+
+@needs_shared
+def test_cifar100_is_not_in_the_shared_folder_and_says_so():
+    with pytest.raises(D.DatasetNotFoundError) as err:
+        D.cifar100()
+    message = str(err.value)
+    assert message.startswith("cifar100: no local copy found and the download failed.")
+    assert f"{SHARED / 'cifar100'} (NNBOOK_DATA_DIR)" in message
+    assert "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz" in message
+    assert "export NNBOOK_DATA_DIR=" in message and "cifar-100-python/" in message
+
+
+# ------------------------------------------------------------------------------------------ cats vs dogs
+
+
+@pytest.fixture(scope="module")
+def all_cats_dogs():
+    if not (SHARED / "MANIFEST.md").is_file():
+        pytest.skip(f"shared test data not found at {SHARED}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NNBOOK_DATA_DIR", str(SHARED))
+        return D.cats_vs_dogs(size=16, n=10**9)  # every file, decoded once for this module
+
+
+@needs_shared
+def test_cats_vs_dogs_full_folder(all_cats_dogs):
+    d = all_cats_dogs
+    assert d.x.shape == (3000, 16, 16, 3) and d.x.dtype == np.uint8
+    assert counts(d.y) == [1500, 1500] and d.class_names == ["cat", "dog"]
+    assert d.skipped == []
+    assert d.files[0] == "cat/cat.1.jpg" and all(f.startswith(("cat/", "dog/")) for f in d.files)
+    assert all(f.split("/")[0] == d.class_names[y] for f, y in zip(d.files, d.y))
+
+
+@needs_shared
+def test_cats_vs_dogs_quick_subset_is_balanced_and_is_a_subset(all_cats_dogs):
+    d = D.cats_vs_dogs(size=16)
+    assert d.x.shape == (1000, 16, 16, 3) and counts(d.y) == [500, 500]
+    index = {f: i for i, f in enumerate(all_cats_dogs.files)}
+    rows = [index[f] for f in d.files]
+    np.testing.assert_array_equal(d.x, all_cats_dogs.x[rows])
+    assert D.cats_vs_dogs(size=16, n=40).files == D.cats_vs_dogs(size=16, n=40).files
+
+
+@needs_shared
+def test_cats_vs_dogs_grayscale():
+    x, y = D.cats_vs_dogs(size=24, color="grayscale", n=10)
+    assert x.shape == (10, 24, 24, 1) and counts(y) == [5, 5]
+
+
+# ----------------------------------------------------------------------------------------------- UTKFace
+
+
+@pytest.fixture(scope="module")
+def all_faces():
+    if not (SHARED / "MANIFEST.md").is_file():
+        pytest.skip(f"shared test data not found at {SHARED}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NNBOOK_DATA_DIR", str(SHARED))
+        return D.utkface(size=16, n=10**9)
+
+
+@needs_shared
+def test_utkface_full_folder_labels(all_faces):
+    d = all_faces
+    assert d.x.shape == (3000, 16, 16, 3) and d.skipped == []
+    assert d.age.dtype == np.int32 and d.gender.dtype == np.uint8 and d.race.dtype == np.uint8
+    assert d.age.min() == 1 and d.age.max() == 116
+    assert counts(d.gender) == [1551, 1449]
+    assert counts(d.race) == [1260, 568, 413, 527, 232]
+    age, gender, race = D.parse_utkface_name(d.files[0])
+    assert (d.age[0], d.gender[0], d.race[0]) == (age, gender, race)
+
+
+@needs_shared
+def test_utkface_quick_subsets_are_balanced_and_deterministic():
+    d = D.utkface(size=16)
+    assert d.x.shape == (1500, 16, 16, 3) and counts(d.gender) == [750, 750]
+    by_race = D.utkface(size=8, balance_by="race")
+    assert counts(by_race.race) == [317, 317, 317, 317, 232]  # race 4 has only 232: all of them
+    by_age = D.utkface(size=8, n=100, balance_by="age")
+    assert len(by_age.files) == 100 and counts(D.age_bin(by_age.age)) == [10] * 10
+    assert D.utkface(size=8, n=30, seed=3).files == D.utkface(size=8, n=30, seed=3).files
+
+
+@needs_shared
+def test_utkface_malformed_names_are_reported_not_fatal(capsys):
+    d = D.utkface(size=8, path=SHARED / "utkface_malformed")
+    assert "utkface: skipped 9 files with malformed names" in capsys.readouterr().out
+    assert len(d.x) == 0 and d.x.shape == (0, 8, 8, 3)
+    three = "has 3 fields, expected 4 (age_gender_race_datetime)"
+    assert dict(d.skipped) == {
+        "14_0_0_2017011022340900.jpg.chip.jpg": "datetime '2017011022340900' is not 17 digits",
+        "24_0_1_20170116220224657 .jpg.chip.jpg": "datetime '20170116220224657 ' is not 17 digits",
+        "28_1_2_201701161846515488.jpg.chip.jpg": "datetime '201701161846515488' is not 17 digits",
+        "38_0_1_201701162330572788.jpg.chip.jpg": "datetime '201701162330572788' is not 17 digits",
+        "39_1_20170116174525125.jpg.chip.jpg": three,
+        "55_0_0_20170116232725357jpg.chip.jpg":
+            "does not end in '.jpg.chip.jpg'; datetime '20170116232725357jpg' is not 17 digits",
+        "61_1_20170109142408075.jpg.chip.jpg": three,
+        "61_1_20170109150557335.jpg.chip.jpg": three,
+        "61_3_20170109150557335.jpg.chip.jpg": three + "; gender '3' is not 0 or 1",
+    }  # fmt: skip
+
+
+@needs_shared
+def test_utkface_well_formed_names_all_parse():
+    names = [p.name for p in (SHARED / "utkface").iterdir()]
+    assert len(names) == 3000 and all(D.utkface_name_problems(n) == [] for n in names)
+
+
+# ------------------------------------------------------------------------------------ pure functions
+
+
+def test_parse_utkface_name():
+    assert D.parse_utkface_name("26_1_3_20170117180000000.jpg.chip.jpg") == (26, 1, 3)
+    with pytest.raises(ValueError, match=r"race '5' is not 0-4"):
+        D.parse_utkface_name("26_1_5_20170117180000000.jpg.chip.jpg")
+    with pytest.raises(ValueError, match=r"age 'x' is not 1-3 digits"):
+        D.parse_utkface_name("x_1_3_20170117180000000.jpg.chip.jpg")
+
+
+def test_age_bins_match_the_paper_classes():
+    ages = np.array([1, 10, 11, 20, 21, 89, 90, 91, 116])
+    assert D.age_bin(ages).tolist() == [0, 0, 1, 1, 2, 8, 8, 9, 9]
+    assert D.AGE_CLASSES_10 == ["<=10", "<=20", "<=30", "<=40", "<=50", "<=60", "<=70", "<=80", "<=90", ">90"]
+    assert D.age_bin(np.array([1, 5, 6, 10, 86, 90, 91, 116]), width=5).tolist() == [0, 0, 1, 1, 17, 17, 18, 18]
+    assert len(D.age_bin_names(5)) == 19 and D.age_bin_names(5)[-2:] == ["<=90", ">90"]
+    # every 5-year class sits inside one 10-year class
+    assert (D.age_bin(np.arange(1, 117), 5) // 2 == D.age_bin(np.arange(1, 117), 10)).all()
+    with pytest.raises(ValueError, match="width must divide 90"):
+        D.age_bin(30, width=7)
+
+
+def test_balanced_indices_share_out_a_small_class():
+    labels = np.array([0] * 50 + [1] * 5 + [2] * 45)
+    idx = D.balanced_indices(labels, 31, seed=0)
+    assert len(idx) == 31 and counts(labels[idx]) == [13, 5, 13]
+    assert (np.diff(idx) > 0).all()  # sorted, no repeats
+    np.testing.assert_array_equal(idx, D.balanced_indices(labels, 31, seed=0))
+    assert not np.array_equal(idx, D.balanced_indices(labels, 31, seed=1))
+    assert counts(labels[D.balanced_indices(labels, 30, seed=0)]) == [12, 5, 13]
+    np.testing.assert_array_equal(D.balanced_indices(labels, None), np.arange(100))
+    np.testing.assert_array_equal(D.balanced_indices(labels, 500), np.arange(100))
+    assert counts(labels[D.balanced_indices(labels.reshape(-1, 1), 9)]) == [3, 3, 3]
+
+
+def test_explicit_path_without_data_is_a_clear_error(tmp_path):
+    with pytest.raises(D.DatasetNotFoundError, match="holds no cat/\\*.jpg and dog/\\*.jpg"):
+        D.cats_vs_dogs(path=tmp_path)
