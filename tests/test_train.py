@@ -1,0 +1,84 @@
+import keras
+import numpy as np
+import pytest
+
+from nnbook import seed
+from nnbook.train import fast_fit
+
+KMH = np.array([123, 324, -22, 23.4, 5, -76, -45, 5.7, -8.98, 100, -180], dtype="float32")
+MS = KMH / 3.6
+
+
+def perceptron(learning_rate=0.01):
+    seed(42)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    return model
+
+
+def small_classifier():
+    seed(1)
+    model = keras.Sequential([
+        keras.Input((2,)),
+        keras.layers.Dense(8, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_same_loss_curve_and_weights_as_fit():
+    plain, fast = perceptron(), perceptron()
+    expected = plain.fit(KMH, MS, epochs=60, batch_size=len(KMH), shuffle=False, verbose=0)
+    got = fast_fit(fast, KMH, MS, 60)
+    np.testing.assert_allclose(got.history["loss"], expected.history["loss"], rtol=1e-4)
+    np.testing.assert_allclose(fast.get_weights()[0], plain.get_weights()[0], rtol=1e-5)
+
+
+def test_metrics_and_validation_match_fit():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 2)).astype("float32")
+    y = (x[:, 0] * x[:, 1] > 0).astype("float32")
+    plain, fast = small_classifier(), small_classifier()
+    kwargs = dict(validation_data=(x[80:], y[80:]))
+    expected = plain.fit(x[:80], y[:80], epochs=25, batch_size=80, shuffle=False, verbose=0, **kwargs)
+    got = fast_fit(fast, x[:80], y[:80], 25, **kwargs)
+    assert sorted(got.history) == sorted(expected.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    for name in expected.history:
+        np.testing.assert_allclose(got.history[name], expected.history[name], rtol=1e-4, atol=1e-6)
+
+
+def test_returns_a_keras_history():
+    model = perceptron()
+    history = fast_fit(model, KMH, MS, 5)
+    assert isinstance(history, keras.callbacks.History)
+    assert history.epoch == [0, 1, 2, 3, 4]
+    assert len(history.history["loss"]) == 5
+    assert history.model is model
+
+
+def test_ten_thousand_epochs_reach_one_over_three_point_six():
+    model = perceptron()
+    history = fast_fit(model, KMH, MS, 10_000)
+    weight, bias = (float(v.reshape(-1)[0]) for v in model.get_weights())
+    assert weight == pytest.approx(1 / 3.6, rel=0.01)
+    assert abs(bias) < 0.05
+    assert history.history["loss"][-1] < 1e-3
+
+
+def test_continuing_equals_one_longer_run():
+    one, two = perceptron(), perceptron()
+    fast_fit(one, KMH, MS, 40)
+    fast_fit(two, KMH, MS, 25)
+    fast_fit(two, KMH, MS, 15)
+    np.testing.assert_allclose(one.get_weights()[0], two.get_weights()[0], rtol=1e-6)
+
+
+def test_clear_errors_for_misuse():
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="needs a compiled model"):
+        fast_fit(model, KMH, MS, 3)
+    with pytest.raises(ValueError, match="epochs must be at least 1"):
+        fast_fit(perceptron(), KMH, MS, 0)
+    with pytest.raises(ValueError, match="x has 11 examples but y has 10"):
+        fast_fit(perceptron(), KMH, MS[:10], 3)

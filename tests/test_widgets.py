@@ -1,0 +1,93 @@
+import re
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nnbook import plots, widgets
+
+X = np.array([123, 324, -22, 23.4, 5, -76, -45, 5.7, -8.98, 100, -180], dtype="float32")
+Y = X / 3.6
+
+
+def build(learning_rate):
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    return model
+
+
+def draw(model, history, x, y):
+    return plots.regression_line(x, y, model)
+
+
+@pytest.fixture
+def sliders():
+    made = widgets.training_sliders(build, (X, Y), draw, learning_rate=0.01, epochs=50, max_epochs=500,
+                                    static_learning_rates=(0.01, 0.1), static_epochs=(5, 20))
+    yield made
+    plt.close("all")
+
+
+def line_data(figure):
+    return figure.axes[0].get_lines()[0].get_ydata().copy()
+
+
+def test_trains_and_draws_once_when_created(sliders):
+    assert sliders.runs == 1
+    assert len(sliders.history.history["loss"]) == 50
+    assert sliders.figure is not None
+
+
+def test_moving_the_learning_rate_retrains_and_redraws(sliders):
+    old_figure, old_line = sliders.figure, line_data(sliders.figure)
+    sliders.learning_rate.value = 0.1
+    assert sliders.runs == 2
+    assert float(sliders.model.optimizer.learning_rate) == pytest.approx(0.1)
+    assert sliders.figure is not old_figure
+    assert not np.allclose(line_data(sliders.figure), old_line)
+
+
+def test_moving_epochs_retrains_with_that_many_epochs(sliders):
+    sliders.epochs.value = 200
+    assert sliders.runs == 2
+    assert len(sliders.history.history["loss"]) == 200
+
+
+def test_same_settings_give_the_same_model(sliders):
+    first = sliders.model.get_weights()[0].copy()
+    sliders.retrain()
+    np.testing.assert_allclose(sliders.model.get_weights()[0], first)
+
+
+def test_dataset_menu_appears_for_several_datasets():
+    made = widgets.training_sliders(build, {"a": (X, Y), "b": (X, 2 * Y)}, draw, epochs=5,
+                                    static_learning_rates=(0.1,), static_epochs=(2,))
+    assert made.dataset in made.box.children[0].children
+    made.dataset.value = "b"
+    assert made.runs == 2
+    html = made._repr_mimebundle_()["text/html"]
+    assert html.count("data:image/png;base64,") == 2 + 1  # one frame per dataset, plus the first shown
+    plt.close("all")
+
+
+def test_bundle_has_live_widget_and_kernel_free_explorer(sliders):
+    bundle = sliders._repr_mimebundle_()
+    assert bundle[widgets.WIDGET_MIME]["model_id"] == sliders.box.model_id
+    html = bundle["text/html"]
+    frames = re.search(r"const frames = (\{.*?\});", html).group(1)
+    assert sorted(re.findall(r'"([^"|]+\|[^"]+)"', frames)) == ["0.01|20", "0.01|5", "0.1|20", "0.1|5"]
+    assert "<script>" in html and 'type="range"' in html
+    assert "run the notebook" in html
+
+
+def test_static_frames_equal_live_training_at_the_same_settings(sliders):
+    explorer = sliders.static_explorer()
+    sliders.learning_rate.value, sliders.epochs.value = 0.1, 20
+    live = widgets.figure_to_data_uri(sliders.figure)
+    assert explorer.frames[(0.1, 20)] == live
+
+
+def test_frame_explorer_rejects_missing_frames():
+    with pytest.raises(ValueError, match="one image per combination"):
+        widgets.FrameExplorer({"lr": [1, 2]}, {(1,): "data:"})
