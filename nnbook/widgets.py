@@ -52,6 +52,36 @@ def _as_figure(drawn: Any) -> Figure:
     return plt.gcf()
 
 
+def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) -> Figure:
+    """Close ``old``, then show the figure that ``draw()`` makes in ``output`` (replacing what was there).
+
+    Returns:
+        The new figure.
+    """
+    if old is not None:
+        plt.close(old)
+    output.clear_output(wait=True)
+    with output:
+        figure = _as_figure(draw())
+        plt.show()
+    return figure
+
+
+def live_and_static_bundle(box: widgets.Widget, text: str, static: Callable[[], FrameExplorer]) -> dict[str, Any]:
+    """The display data of a live control: the widget view, plain text, and (outside Colab) the static explorer.
+
+    Jupyter and Colab render the widget view; the website's build prefers ``text/html`` (see ``_config.yml``),
+    which holds ``static().to_html()``, computed only when not in Colab.
+    """
+    bundle: dict[str, Any] = {
+        "text/plain": text,
+        WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": box.model_id},
+    }
+    if not config.in_colab():  # Colab always has a kernel: no need for the static version there
+        bundle["text/html"] = static().to_html()
+    return bundle
+
+
 class FrameExplorer:
     """A kernel-free explorer: one control per parameter, flipping between precomputed images.
 
@@ -167,12 +197,7 @@ class TrainingSliders:
         x, y = self.datasets[self.dataset.value]
         self.model, self.history = self._train(self.learning_rate.value, self.epochs.value, x, y)
         self.runs += 1
-        if self.figure is not None:
-            plt.close(self.figure)
-        self.output.clear_output(wait=True)
-        with self.output:
-            self.figure = _as_figure(self.draw(self.model, self.history, x, y))
-            plt.show()
+        self.figure = redraw(self.output, self.figure, lambda: self.draw(self.model, self.history, x, y))
 
     def static_explorer(self) -> FrameExplorer:
         """Precompute every (dataset, learning rate, epochs) frame for the kernel-free website version.
@@ -207,13 +232,8 @@ class TrainingSliders:
         return FrameExplorer(parameters, frames, title=self.title)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {
-            "text/plain": f"{self.title}: learning-rate and epochs sliders (run the notebook to use them)",
-            WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": self.box.model_id},
-        }
-        if not config.in_colab():  # Colab always has a kernel: no need for the static version there
-            bundle["text/html"] = self.static_explorer().to_html()
-        return bundle
+        text = f"{self.title}: learning-rate and epochs sliders (run the notebook to use them)"
+        return live_and_static_bundle(self.box, text, self.static_explorer)
 
 
 def training_sliders(
