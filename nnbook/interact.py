@@ -21,9 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from nnbook import config
 from nnbook.plots import Plot
-from nnbook.widgets import WIDGET_MIME, FrameExplorer, _as_figure, figure_to_data_uri
+from nnbook.widgets import FrameExplorer, _as_figure, figure_to_data_uri, live_and_static_bundle, redraw
 
 DrawOne = Callable[[float], "Plot | Figure"]
 
@@ -79,12 +78,7 @@ class ParameterExplorer:
 
     def redraw(self) -> None:
         """Call ``draw`` with the slider's value and show the new figure in place of the old one."""
-        if self.figure is not None:
-            plt.close(self.figure)
-        self.output.clear_output(wait=True)
-        with self.output:
-            self.figure = _as_figure(self.draw(self.value))
-            plt.show()
+        self.figure = redraw(self.output, self.figure, lambda: self.draw(self.value))
         self.draws += 1
 
     def static_explorer(self) -> FrameExplorer:
@@ -98,13 +92,8 @@ class ParameterExplorer:
         return FrameExplorer({self.label: self.values}, frames, title=self.title)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {
-            "text/plain": f"{self.title}: a {self.label} slider (run the notebook to use it)",
-            WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": self.box.model_id},
-        }
-        if not config.in_colab():  # Colab always has a kernel: no need for the static version there
-            bundle["text/html"] = self.static_explorer().to_html()
-        return bundle
+        text = f"{self.title}: a {self.label} slider (run the notebook to use it)"
+        return live_and_static_bundle(self.box, text, self.static_explorer)
 
 
 def parameter_explorer(
