@@ -341,7 +341,7 @@ def _download(name: str, remote: Remote, folder: Path, looked: list[str]) -> Pat
 
 
 def _extract(archive: Path, dest: Path) -> None:
-    """Unpack a .zip or .tar(.gz) into ``dest``; a corrupt archive is deleted and reported."""
+    """Unpack a .zip or .tar(.gz) into ``dest``; raise :class:`DatasetFormatError` if it is corrupt."""
     try:
         if archive.suffix == ".zip":
             with zipfile.ZipFile(archive) as zf:
@@ -350,7 +350,6 @@ def _extract(archive: Path, dest: Path) -> None:
             with tarfile.open(archive) as tf:
                 tf.extractall(dest, filter="data")
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as err:
-        archive.unlink(missing_ok=True)
         raise DatasetFormatError(
             f"{archive.name} is not a valid archive ({err}); it was deleted and nothing was cached. "
             "Run again to download it afresh."
@@ -377,13 +376,18 @@ def _install(name: str, final: Path, looked: list[str]) -> None:
             if f.name.endswith((".zip", ".tar", ".tar.gz", ".tgz")):
                 _extract(f, tmp)
             else:
-                shutil.copyfile(f, tmp / f.name)
+                os.replace(f, tmp / f.name)
         root = _arrange(name, tmp)
         if _first_layout(name, root) is None:
-            raise DatasetFormatError(f"{name}: the download does not contain {_LAYOUT_HELP[name]}.")
+            raise DatasetFormatError(f"{name}: the download does not contain {_LAYOUT_HELP[name]}; "
+                                     "it was deleted and nothing was cached.")  # fmt: skip
         if final.exists():  # an unusable leftover: it holds no known layout
             shutil.rmtree(final)
         os.replace(root, final)
+    except DatasetFormatError:
+        for f in files:  # useless downloads; the next run fetches them again
+            f.unlink(missing_ok=True)
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for f in files:
@@ -412,10 +416,11 @@ def read_idx(path: str | Path) -> np.ndarray:
 
 
 class _ArrayUnpickler(pickle.Unpickler):
-    """Unpickles CIFAR batches: allows NumPy's array reconstruction, nothing else."""
+    """Unpickles CIFAR batches: allows NumPy's array reconstruction (and bytes from protocol 2), nothing else."""
 
     def find_class(self, module: str, name: str):  # noqa: ANN201
-        if module.split(".")[0] == "numpy" and name in ("_reconstruct", "ndarray", "dtype", "scalar"):
+        numpy_array = module.split(".")[0] == "numpy" and name in ("_reconstruct", "ndarray", "dtype")
+        if numpy_array or (module, name) == ("_codecs", "encode"):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a CIFAR file")
 
