@@ -2,16 +2,15 @@
 
 Loaders and what they return (all NumPy, pixels ``uint8`` 0..255; scaling to [0, 1] is done in the chapter):
 
-=====================  ===============================================  =====================================
-loader                 returns                                          quick-mode default (full: everything)
-=====================  ===============================================  =====================================
-``mnist()``            :class:`ImageDataset` 28x28, labels 0..9          12,000 train (6,309 offline) / 10,000 test
-``fashion_mnist()``    :class:`ImageDataset` 28x28, labels 0..9          12,000 train / 10,000 test
-``cifar10()``          :class:`ImageDataset` 32x32x3, labels (N, 1)      5,000 train / 1,000 test
-``cifar100()``         :class:`ImageDataset` 32x32x3, labels (N, 1)      10,000 train / 2,000 test
-``cats_vs_dogs()``     :class:`LabelledImages` size x size, 0=cat 1=dog  1,000 images
-``utkface()``          :class:`Faces` size x size, age/gender/race        1,500 faces
-=====================  ===============================================  =====================================
+* ``mnist()`` -> :class:`ImageDataset`, x (N, 28, 28), y (N,) 0..9;
+  quick: 12,000 train (the offline copy has 6,309) / 10,000 test;
+* ``fashion_mnist()`` -> :class:`ImageDataset`, x (N, 28, 28), y (N,) 0..9; quick: 12,000 / 10,000;
+* ``cifar10()`` -> :class:`ImageDataset`, x (N, 32, 32, 3), y (N, 1) 0..9; quick: 5,000 / 1,000;
+* ``cifar100()`` -> :class:`ImageDataset`, x (N, 32, 32, 3), y (N, 1) 0..99 (or 0..19); quick: 10,000 / 2,000;
+* ``cats_vs_dogs()`` -> :class:`LabelledImages`, x (N, size, size, C), y (N,) 0 cat / 1 dog; quick: 1,000;
+* ``utkface()`` -> :class:`Faces`, x (N, size, size, C), age, gender, race (N,); quick: 1,500.
+
+Full mode returns everything found.
 
 :class:`ImageDataset` unpacks like ``keras.datasets``: ``(x_train, y_train), (x_test, y_test) = mnist()``,
 with the same shapes and dtypes. Quick-mode subsets are class-balanced (as far as the data allows),
