@@ -56,6 +56,16 @@ def test_neuron_output_hints(answer, hint, capsys):
     assert hint in capsys.readouterr().out
 
 
+def test_function_still_empty_gets_a_return_hint(capsys):
+    def my_sigmoid(z):
+        ...
+
+    assert not check.sigmoid(my_sigmoid)
+    assert not check.sigmoid_derivative(my_sigmoid)
+    out = capsys.readouterr().out
+    assert out.count("returns nothing") == 2 and "return" in out
+
+
 def test_sigmoid_wrong_sign_fails(capsys):
     assert not check.sigmoid(lambda z: 1 / (1 + np.exp(z)))
     assert "minus sign" in capsys.readouterr().out

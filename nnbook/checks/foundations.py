@@ -50,14 +50,29 @@ SIGMOID_DERIVATIVE_CASES = [((np.array(0.0),), 0.25),
                             ((np.array([-2.0, 0.0, 3.0]),), _sigmoid([-2.0, 0.0, 3.0]) * (1 - _sigmoid([-2.0, 0.0, 3.0])))]
 
 
+def _returns_nothing(fn: Any, name: str) -> bool:
+    """Report (and return True) when ``fn`` is a function that still returns None, e.g. its body is ``...``."""
+    try:
+        nothing = callable(fn) and fn(np.array(0.0)) is None
+    except Exception:  # noqa: BLE001 - check_function reports errors with the input that raised them
+        return False
+    if nothing:
+        report(False, f"{name} returns nothing (None).", "replace the ... with your code and `return` the result.")
+    return nothing
+
+
 def sigmoid(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
     """Exercise: ``fn(z) = 1 / (1 + exp(-z))`` elementwise on NumPy arrays."""
+    if _returns_nothing(fn, "sigmoid"):
+        return False
     return check_function(fn, SIGMOID_CASES, name="sigmoid", hint="sigmoid(0) must be 0.5; use np.exp so that it "
                           "works on whole arrays, and mind the minus sign in exp(-z).")
 
 
 def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
     """Exercise: ``fn(z) = sigmoid(z) * (1 - sigmoid(z))`` elementwise."""
+    if _returns_nothing(fn, "sigmoid_derivative"):
+        return False
     hint = "the derivative is written in terms of the sigmoid's OUTPUT: s = sigmoid(z), then s * (1 - s)."
     if callable(fn):
         try:
