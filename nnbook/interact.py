@@ -89,7 +89,7 @@ class ParameterExplorer:
                 figure = _as_figure(self.draw(v))
             frames[(v,)] = figure_to_data_uri(figure)
             plt.close(figure)
-        return FrameExplorer({self.label: self.values}, frames, title=self.title)
+        return FrameExplorer({self.label: self.values}, frames, title=self.title, initial=(self.value,))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         text = f"{self.title}: a {self.label} slider (run the notebook to use it)"

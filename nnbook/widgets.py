@@ -86,16 +86,22 @@ class FrameExplorer:
     """A kernel-free explorer: one control per parameter, flipping between precomputed images.
 
     ``frames`` maps a tuple of parameter values (in the order of ``parameters``) to an image data URI.
-    Numeric parameters get a range slider, text ones a menu. ``to_html()`` returns self-contained HTML+JS.
+    Numeric parameters get a range slider, text ones a menu. ``initial`` is the combination shown first (default:
+    the last value of each parameter). ``to_html()`` returns self-contained HTML+JS.
     """
 
-    def __init__(self, parameters: Mapping[str, Sequence[Any]], frames: Mapping[tuple, str], title: str = ""):
+    def __init__(self, parameters: Mapping[str, Sequence[Any]], frames: Mapping[tuple, str], title: str = "",
+                 initial: tuple | None = None):
         self.parameters = {name: list(values) for name, values in parameters.items()}
         expected = set(itertools.product(*self.parameters.values()))
         if set(frames) != expected:
             raise ValueError("frames must hold exactly one image per combination of parameter values")
         self.frames = dict(frames)
         self.title = title
+        self.start = [len(values) - 1 for values in self.parameters.values()]
+        for i, values in enumerate(self.parameters.values()):
+            if initial is not None and initial[i] in values:
+                self.start[i] = values.index(initial[i])
 
     def to_html(self) -> str:
         """Return the explorer as HTML with inline JavaScript (no kernel, no network)."""
@@ -107,15 +113,16 @@ class FrameExplorer:
             if all(isinstance(v, (int, float)) for v in values):
                 controls.append(
                     f'<label style="margin-right:1.5em">{label}: <input type="range" min="0" '
-                    f'max="{len(values) - 1}" value="{len(values) - 1}" step="1" data-param="{i}"> '
+                    f'max="{len(values) - 1}" value="{self.start[i]}" step="1" data-param="{i}"> '
                     f'<b data-show="{i}"></b></label>'
                 )
             else:
-                options = "".join(f"<option value='{j}'>{html.escape(str(v))}</option>" for j, v in enumerate(values))
+                options = "".join(f"<option value='{j}'{' selected' if j == self.start[i] else ''}>"
+                                  f"{html.escape(str(v))}</option>" for j, v in enumerate(values))
                 controls.append(f'<label style="margin-right:1.5em">{label}: <select data-param="{i}">'
                                 f"{options}</select></label>")
         values_json = json.dumps([[str(v) for v in values] for values in self.parameters.values()])
-        first = next(iter(index.values()))
+        first = self.frames[tuple(values[j] for values, j in zip(self.parameters.values(), self.start))]
         return f"""<div id="{uid}" class="nnbook-explorer" style="border:1px solid #ddd;padding:8px;border-radius:6px">
 <div style="font-size:90%;color:#555;margin-bottom:4px">{html.escape(self.title)} — precomputed when the book was
 built; run the notebook (Colab or Jupyter) to retrain live.</div>
@@ -229,7 +236,9 @@ class TrainingSliders:
             parameters["dataset"] = list(self.datasets)
         parameters["learning rate"] = self.static_learning_rates
         parameters["epochs"] = stages
-        return FrameExplorer(parameters, frames, title=self.title)
+        live = (self.learning_rate.value, self.epochs.value)
+        initial = live if len(self.datasets) == 1 else (self.dataset.value, *live)
+        return FrameExplorer(parameters, frames, title=self.title, initial=initial)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         text = f"{self.title}: learning-rate and epochs sliders (run the notebook to use them)"

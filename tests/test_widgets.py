@@ -91,3 +91,18 @@ def test_static_frames_equal_live_training_at_the_same_settings(sliders):
 def test_frame_explorer_rejects_missing_frames():
     with pytest.raises(ValueError, match="one image per combination"):
         widgets.FrameExplorer({"lr": [1, 2]}, {(1,): "data:"})
+
+
+def test_static_explorer_starts_where_the_live_sliders_start(sliders):
+    sliders.learning_rate.value, sliders.epochs.value = 0.1, 20
+    explorer = sliders.static_explorer()
+    html = explorer.to_html()
+    assert explorer.start == [1, 1]
+    assert f'<img alt="{sliders.title}" style="max-width:100%" src="{explorer.frames[(0.1, 20)]}">' in html
+
+
+def test_frame_explorer_initial_selects_the_first_frame():
+    explorer = widgets.FrameExplorer({"lr": [1, 2, 3], "set": ["a", "b"]},
+                                     {(v, s): f"data:{v}{s}" for v in (1, 2, 3) for s in "ab"}, initial=(1, "b"))
+    html = explorer.to_html()
+    assert 'src="data:1b"' in html and 'value="0"' in html and "value='1' selected" in html
