@@ -110,3 +110,13 @@ def test_conv2d_errors_and_non_functions_are_reported(capsys):
     assert "raised" in capsys.readouterr().out
     assert not check.conv2d(np.zeros(3))
     assert "should be a function" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check_fn", [check.conv_output_shape, check.conv2d])
+def test_function_still_holding_ellipsis_gets_a_clear_hint(check_fn, capsys):
+    def unfinished(*args):
+        ...
+
+    assert not check_fn(unfinished)
+    out = capsys.readouterr().out
+    assert "returns None" in out and "replace the ..." in out

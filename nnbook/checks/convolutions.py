@@ -15,6 +15,17 @@ import numpy as np
 
 from nnbook.checks import check_close, check_function, report
 
+
+def _returns_none(fn: Callable[..., Any], args: tuple) -> bool:
+    """True when ``fn(*args)`` runs and returns None (a body still holding ``...`` or a missing return)."""
+    try:
+        return fn(*args) is None
+    except Exception:  # noqa: BLE001 - the caller reports errors with their input
+        return False
+
+
+NONE_HINT = "replace the ... in the function's body with your code, and end it with return."
+
 # ------------------------------------------------------------------------------------ output shape
 
 # (size, kernel, stride, padding, filters): a square size x size input, a square kernel, ``padding`` zeros
@@ -55,6 +66,8 @@ def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> bool:
     """Exercise: ``fn(size, kernel, stride, padding, filters) -> (height, width, channels)``."""
     if fn is None or fn is Ellipsis:
         return report(False, "conv_output_shape is still empty.", "replace the ... with your function.")
+    if callable(fn) and _returns_none(fn, SHAPE_CASES_ARGS[0]):
+        return report(False, "conv_output_shape returns None.", NONE_HINT)
     cases = [(args, expected_output_shape(*args)) for args in SHAPE_CASES_ARGS]
     hint = _shape_hint(fn) if callable(fn) else ""
     return check_function(fn, cases, name="conv_output_shape", hint=hint)
@@ -149,6 +162,8 @@ def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> bool:
                       f"conv2d should be a function (def ...), got {type(fn).__name__}.",
                       "replace the ... with your function.")
     cases = conv_cases()
+    if _returns_none(fn, cases[0][0]):
+        return report(False, "conv2d returns None.", NONE_HINT)
     hint = _conv_hint(fn, cases)
     for (x, kernels, stride), expected in cases:
         shown = f"conv2d(x of shape {x.shape}, kernels of shape {kernels.shape}, stride={stride})"
