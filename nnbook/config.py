@@ -113,6 +113,9 @@ class Settings:
     nnbook: str
     data: str
 
+    def _ipython_display_(self) -> None:
+        """Show nothing when ``nnbook.setup()`` ends a cell: :func:`setup` already printed the banner."""
+
     def banner(self) -> str:
         """Return the one-line-per-topic banner text."""
         how = "set by NNBOOK_MODE" if self.requested_mode != "auto" else "auto: " + (

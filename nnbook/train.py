@@ -91,7 +91,15 @@ def fast_fit(
             rows = rows.write(i, tf.stack([logs[name] for name in names]))
         return rows.stack()
 
-    table = run(tf.constant(int(epochs))).numpy()
+    # Each call traces a new graph on purpose (a fresh model each time); TensorFlow would log a "retracing"
+    # warning after a few calls, which is noise in a notebook, so it is silenced for this call only.
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        table = run(tf.constant(int(epochs))).numpy()
+    finally:
+        logger.setLevel(level)
     history = keras.callbacks.History()
     history.set_model(model)
     history.params = {"epochs": int(epochs), "steps": 1, "verbose": 0}

@@ -85,3 +85,8 @@ def test_setup_rejects_an_invalid_mode(monkeypatch):
     monkeypatch.setenv("NNBOOK_MODE", "turbo")
     with pytest.raises(ValueError, match="quick, full, auto"):
         nnbook.setup()
+
+
+def test_settings_display_nothing_more_than_the_banner():
+    settings = nnbook.setup(quiet=True)
+    assert settings._ipython_display_() is None

@@ -82,3 +82,12 @@ def test_clear_errors_for_misuse():
         fast_fit(perceptron(), KMH, MS, 0)
     with pytest.raises(ValueError, match="x has 11 examples but y has 10"):
         fast_fit(perceptron(), KMH, MS[:10], 3)
+
+
+def test_many_calls_log_no_retracing_warnings(caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        for _ in range(7):
+            fast_fit(perceptron(), KMH, MS, 2)
+    assert "retracing" not in caplog.text

@@ -27,8 +27,8 @@ def report(passed: bool, message: str, hint: str = "") -> bool:
     return passed
 
 
-def _to_array(answer: Any, name: str) -> np.ndarray | None:
-    """Convert an answer to a float array, or print why it cannot be and return None."""
+def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
+    """Return the answer as a float array, or print why it cannot be one and return None (for chapter checks)."""
     if answer is None or answer is Ellipsis:
         report(False, f"{name} is still empty ({answer!r}).", "replace the ... with your answer and run the cell.")
         return None
@@ -42,7 +42,7 @@ def _to_array(answer: Any, name: str) -> np.ndarray | None:
 def check_close(answer: Any, expected: float, *, name: str = "your answer", rtol: float = 1e-3,
                 atol: float = 1e-6, hint: str = "") -> bool:
     """Check one number against ``expected`` (relative tolerance ``rtol``); print the result, return it."""
-    value = _to_array(answer, name)
+    value = as_answer_array(answer, name)
     if value is None:
         return False
     if value.size != 1:
@@ -59,7 +59,7 @@ def check_close(answer: Any, expected: float, *, name: str = "your answer", rtol
 def check_array(answer: Any, expected: Any, *, name: str = "your answer", rtol: float = 1e-3,
                 atol: float = 1e-6, hint: str = "") -> bool:
     """Check an array's shape, then its values, naming the first wrong entry; print the result, return it."""
-    value = _to_array(answer, name)
+    value = as_answer_array(answer, name)
     if value is None:
         return False
     target = np.asarray(expected, dtype="float64")

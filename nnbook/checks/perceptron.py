@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nnbook.checks import _to_array, check_choice, report
+from nnbook.checks import as_answer_array, check_choice, report
 
 INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
 """The four inputs of a two-input logic gate, in truth-table order."""
@@ -29,7 +29,7 @@ def step(z: Any) -> np.ndarray:
 
 def _vector(answer: Any, name: str, size: int) -> np.ndarray | None:
     """Return ``answer`` as a float vector of ``size`` entries, or print why it is not one and return None."""
-    value = _to_array(answer, name)
+    value = as_answer_array(answer, name)
     if value is None:
         return None
     if value.size != size:
@@ -71,7 +71,7 @@ def nand_gate(weights: Any, bias: Any) -> bool:
 
 def epochs_prediction(guess: Any, measured: int | None, *, tolerance: float = 0.25) -> bool:
     """Check a predicted epoch count against the count a run ``measured``, within a relative ``tolerance``."""
-    value = _to_array(guess, "your prediction")
+    value = as_answer_array(guess, "your prediction")
     if value is None:
         return False
     if measured is None:
@@ -116,7 +116,7 @@ def xor_reason(answer: Any) -> bool:
 
 
 def _layer(answer: Any, name: str, shape: tuple[int, ...]) -> np.ndarray | None:
-    value = _to_array(answer, name)
+    value = as_answer_array(answer, name)
     if value is None:
         return None
     if value.size != int(np.prod(shape)):
