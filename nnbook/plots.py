@@ -157,9 +157,11 @@ def regression_line(
     return Plot(figure, ax)
 
 
-def _grid(n: int, ncols: int, cell: float = 1.6) -> tuple[Figure, np.ndarray]:
+def _grid(n: int, ncols: int, cell: float = 1.6, title_lines: int = 1) -> tuple[Figure, np.ndarray]:
+    """A grid of image axes, each row with room for ``title_lines`` lines of title above its images."""
     nrows = int(np.ceil(n / ncols))
-    figure, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, cell * nrows + 0.4), squeeze=False)
+    height = (cell + 0.2 * title_lines) * nrows + 0.4
+    figure, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, height), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     return figure, axes.ravel()
@@ -209,7 +211,7 @@ def predictions_panel(
     predicted = np.asarray(predicted)
     scores = predicted if predicted.ndim == 2 else None
     guesses = predicted.argmax(axis=1) if scores is not None else predicted.astype(int)
-    figure, axes = _grid(len(images), ncols, cell=1.9)
+    figure, axes = _grid(len(images), ncols, cell=1.9, title_lines=2)
     for i, (ax, image) in enumerate(zip(axes, images)):
         _show_image(ax, image)
         truth, guess = int(expected[i]), int(guesses[i])
