@@ -39,8 +39,8 @@ def test_accuracy_agrees_with_keras():
 
 @pytest.mark.parametrize("check_fn", [check.accuracy_function, check.smaller_network, check.read_boundary])
 def test_empty_answer_gives_a_hint_not_an_error(check_fn, capsys):
-    assert check_fn(...) is False
-    assert check_fn(None) is False
+    assert not check_fn(...)
+    assert not check_fn(None)
     assert "Not yet" in capsys.readouterr().out
 
 
@@ -61,7 +61,7 @@ def unfinished(probabilities, labels):
     (lambda p, y: "75%", "should return a number"),
 ])
 def test_typical_accuracy_mistakes_get_the_right_hint(fn, hint, capsys):
-    assert check.accuracy_function(fn) is False
+    assert not check.accuracy_function(fn)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
@@ -77,7 +77,7 @@ def test_typical_accuracy_mistakes_get_the_right_hint(fn, hint, capsys):
     (network(output_activation="sigmoid"), "only"),  # no hidden layer: a straight line cannot surround a circle
 ])
 def test_wrong_networks_get_the_right_hint(model, hint, capsys):
-    assert check.smaller_network(model) is False
+    assert not check.smaller_network(model)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
@@ -96,6 +96,6 @@ def test_smaller_network_leaves_the_learners_model_untouched():
     ("d", "far larger"),
 ])
 def test_wrong_boundary_readings_get_their_explanation(answer, hint, capsys):
-    assert check.read_boundary(answer) is False
+    assert not check.read_boundary(answer)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out

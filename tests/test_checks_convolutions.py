@@ -38,7 +38,7 @@ def test_solutions_pass(capsys):
 @pytest.mark.parametrize("check_fn", [check.conv_output_shape, check.conv_params, check.conv2d])
 @pytest.mark.parametrize("empty", [..., None])
 def test_empty_answer_gives_a_hint_not_an_error(check_fn, empty, capsys):
-    assert check_fn(empty) is False
+    assert not check_fn(empty)
     assert "Not yet" in capsys.readouterr().out
 
 

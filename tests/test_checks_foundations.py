@@ -41,7 +41,7 @@ def test_solutions_pass(capsys):
 @pytest.mark.parametrize("check_fn", [check.neuron_output, check.sigmoid, check.sigmoid_derivative,
                                       check.gradient_step, check.pick_activations, check.steps_per_epoch])
 def test_empty_answer_gives_a_hint_not_an_error(check_fn, capsys):
-    assert check_fn(...) is False
+    assert not check_fn(...)
     assert "Not yet" in capsys.readouterr().out
 
 

@@ -11,15 +11,15 @@ from nnbook.checks import image_classifiers as check
 
 @pytest.mark.parametrize("answer", [100_480, 784 * 128 + 128, np.int64(100_480), 100_480.0, [100_480]])
 def test_dense_parameters_accepts_the_count(answer, capsys):
-    assert check.dense_parameters(answer) is True
+    assert check.dense_parameters(answer)
     assert "Correct" in capsys.readouterr().out
 
 
 def test_dense_parameters_agrees_with_keras():
     layer = keras.layers.Dense(128)
     layer.build((None, 784))
-    assert check.dense_parameters(layer.count_params()) is True
-    assert check.dense_parameters(64 * 10 + 10, inputs=64, units=10) is True
+    assert check.dense_parameters(layer.count_params())
+    assert check.dense_parameters(64 * 10 + 10, inputs=64, units=10)
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -30,14 +30,14 @@ def test_dense_parameters_agrees_with_keras():
     (12345, "one per (input, neuron) pair"),
 ])
 def test_dense_parameters_hints_at_the_slip(answer, hint, capsys):
-    assert check.dense_parameters(answer) is False
+    assert not check.dense_parameters(answer)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
 
 @pytest.mark.parametrize("answer", [..., None, "many"])
 def test_dense_parameters_never_raises_on_empty_or_odd_answers(answer, capsys):
-    assert check.dense_parameters(answer) is False
+    assert not check.dense_parameters(answer)
     assert "Not yet" in capsys.readouterr().out
 
 
@@ -48,7 +48,7 @@ def test_dense_parameters_never_raises_on_empty_or_odd_answers(answer, capsys):
     keras.losses.SparseCategoricalCrossentropy(from_logits=True),
 ])
 def test_loss_for_integer_labels_accepts_sparse_in_any_form(answer, capsys):
-    assert check.loss_for_integer_labels(answer) is True
+    assert check.loss_for_integer_labels(answer)
     assert "integer" in capsys.readouterr().out
 
 
@@ -56,14 +56,14 @@ def test_loss_for_integer_labels_accepts_sparse_in_any_form(answer, capsys):
     "CategoricalCrossentropy", "categorical_crossentropy", keras.losses.CategoricalCrossentropy(from_logits=True),
 ])
 def test_loss_for_one_hot_labels_accepts_categorical(answer, capsys):
-    assert check.loss_for_one_hot_labels(answer) is True
+    assert check.loss_for_one_hot_labels(answer)
     assert "one-hot" in capsys.readouterr().out
 
 
 def test_swapped_losses_fail_with_the_other_form_explained(capsys):
-    assert check.loss_for_integer_labels("CategoricalCrossentropy") is False
+    assert not check.loss_for_integer_labels("CategoricalCrossentropy")
     assert "the other form" in capsys.readouterr().out
-    assert check.loss_for_one_hot_labels(keras.losses.SparseCategoricalCrossentropy()) is False
+    assert not check.loss_for_one_hot_labels(keras.losses.SparseCategoricalCrossentropy())
     assert "the other form" in capsys.readouterr().out
 
 
@@ -72,7 +72,7 @@ def test_swapped_losses_fail_with_the_other_form_explained(capsys):
     (..., "replace the ..."),
 ])
 def test_wrong_losses_explain_why(answer, hint, capsys):
-    assert check.loss_for_integer_labels(answer) is False
+    assert not check.loss_for_integer_labels(answer)
     assert hint in capsys.readouterr().out
 
 
@@ -83,18 +83,18 @@ NAMES = ["cat", "dog", "bird"]
 
 @pytest.mark.parametrize("index", [2, 4, np.int64(4), 2.0])
 def test_misclassified_accepts_a_wrong_prediction(index, capsys):
-    assert check.misclassified(index, SCORES, LABELS, NAMES) is True
+    assert check.misclassified(index, SCORES, LABELS, NAMES)
     out = capsys.readouterr().out
     assert "Correct" in out and "guesses" in out
 
 
 def test_misclassified_accepts_class_indices_and_the_solution_recipe():
     guesses = SCORES.argmax(axis=1)
-    assert check.misclassified(int(np.flatnonzero(guesses != LABELS)[0]), guesses, LABELS) is True
+    assert check.misclassified(int(np.flatnonzero(guesses != LABELS)[0]), guesses, LABELS)
 
 
 def test_misclassified_rejects_a_right_prediction(capsys):
-    assert check.misclassified(0, SCORES, LABELS, NAMES) is False
+    assert not check.misclassified(0, SCORES, LABELS, NAMES)
     out = capsys.readouterr().out
     assert "gets image 0 right" in out and "cat (0)" in out
 
@@ -108,10 +108,10 @@ def test_misclassified_rejects_a_right_prediction(capsys):
     (True, "one whole number"),
 ])
 def test_misclassified_explains_bad_indices(index, hint, capsys):
-    assert check.misclassified(index, SCORES, LABELS) is False
+    assert not check.misclassified(index, SCORES, LABELS)
     assert hint in capsys.readouterr().out
 
 
 def test_misclassified_needs_matching_predictions_and_labels(capsys):
-    assert check.misclassified(1, SCORES, LABELS[:3]) is False
+    assert not check.misclassified(1, SCORES, LABELS[:3])
     assert "5 predictions but 3 labels" in capsys.readouterr().out

@@ -1,8 +1,8 @@
 """Answer checks for the exercises: a clear pass, or a hint that says what is wrong — never a bare traceback.
 
 Generic checks live here; each chapter's exercises have a module beside this one (``nnbook.checks.foundations``,
-``nnbook.checks.perceptron``, …) whose functions call these. Every check prints one message and returns
-``True`` (correct) or ``False`` (not yet), so a notebook cell reads::
+``nnbook.checks.perceptron``, …) whose functions call these. Every check prints one message and returns a
+:class:`Verdict`, true when correct and false when not yet (it shows nothing more in a notebook), so a cell reads::
 
     from nnbook.checks import perceptron as check
     check.or_gate(my_weights, my_bias)
@@ -18,13 +18,41 @@ PASS = "✅"
 FAIL = "❌"
 
 
-def report(passed: bool, message: str, hint: str = "") -> bool:
-    """Print a pass line or a "not yet" line with a hint; return ``passed``."""
+class Verdict:
+    """The outcome of a check: true when the answer is correct, false when not yet.
+
+    It behaves like a bool (``if check.x(answer):``, ``== True``) but, as the last line of a notebook cell, shows
+    nothing: the check has already printed its message.
+    """
+
+    __slots__ = ("passed",)
+
+    def __init__(self, passed: bool):
+        self.passed = bool(passed)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __eq__(self, other: object) -> bool:
+        return self.passed == bool(other) if isinstance(other, (bool, Verdict)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.passed)
+
+    def __repr__(self) -> str:
+        return f"Verdict(passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: the message was printed when the check ran."""
+
+
+def report(passed: bool, message: str, hint: str = "") -> Verdict:
+    """Print a pass line or a "not yet" line with a hint; return the :class:`Verdict`."""
     if passed:
         print(f"{PASS} Correct! {message}".rstrip())
     else:
         print(f"{FAIL} Not yet: {message}" + (f"\n   Hint: {hint}" if hint else ""))
-    return passed
+    return Verdict(passed)
 
 
 def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
@@ -40,11 +68,11 @@ def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
 
 
 def check_close(answer: Any, expected: float, *, name: str = "your answer", rtol: float = 1e-3,
-                atol: float = 1e-6, hint: str = "") -> bool:
+                atol: float = 1e-6, hint: str = "") -> Verdict:
     """Check one number against ``expected`` (relative tolerance ``rtol``); print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
-        return False
+        return Verdict(False)
     if value.size != 1:
         return report(False, f"{name} should be a single number, got an array of shape {value.shape}.", hint)
     number = float(value.reshape(-1)[0])
@@ -57,11 +85,11 @@ def check_close(answer: Any, expected: float, *, name: str = "your answer", rtol
 
 
 def check_array(answer: Any, expected: Any, *, name: str = "your answer", rtol: float = 1e-3,
-                atol: float = 1e-6, hint: str = "") -> bool:
+                atol: float = 1e-6, hint: str = "") -> Verdict:
     """Check an array's shape, then its values, naming the first wrong entry; print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
-        return False
+        return Verdict(False)
     target = np.asarray(expected, dtype="float64")
     if value.shape != target.shape:
         return report(False, f"{name} has shape {value.shape}, expected {target.shape}.",
@@ -75,7 +103,7 @@ def check_array(answer: Any, expected: Any, *, name: str = "your answer", rtol: 
 
 
 def check_function(fn: Any, cases: Sequence[tuple[tuple, Any]], *, name: str = "your function",
-                   rtol: float = 1e-4, atol: float = 1e-6, hint: str = "") -> bool:
+                   rtol: float = 1e-4, atol: float = 1e-6, hint: str = "") -> Verdict:
     """Call ``fn(*args)`` for each ``(args, expected)`` case; report the first failing input, or pass.
 
     Exceptions raised by ``fn`` are caught and reported with the input that triggered them.
@@ -98,7 +126,7 @@ def check_function(fn: Any, cases: Sequence[tuple[tuple, Any]], *, name: str = "
 
 
 def check_choice(answer: Any, correct: Any, explanations: dict[Any, str] | None = None, *,
-                 name: str = "your choice") -> bool:
+                 name: str = "your choice") -> Verdict:
     """Check a multiple-choice answer; the explanation for a wrong option becomes the hint."""
     normalise: Callable[[Any], Any] = lambda v: v.strip().lower() if isinstance(v, str) else v  # noqa: E731
     explanations = {normalise(k): v for k, v in (explanations or {}).items()}

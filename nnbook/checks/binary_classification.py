@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnbook.checks import check_choice, report
+from nnbook.checks import Verdict, check_choice, report
 
 # --- Exercise "Accuracy by hand" ------------------------------------------------------------------------------
 
@@ -50,7 +50,7 @@ def _accuracy_hint(got: float, probabilities: np.ndarray, labels: np.ndarray) ->
     return ACCURACY_HINT
 
 
-def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> bool:
+def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
     """Exercise: ``fn(probabilities, labels)`` returns the fraction of points classified correctly at 0.5.
 
     The probabilities are tested both as a column ``(n, 1)`` (what ``model.predict`` returns) and flat ``(n,)``.
@@ -116,7 +116,7 @@ def _shape_problem(model: Any) -> str | None:
     return None
 
 
-def smaller_network(model: Any, *, epochs: int = SMALL_EPOCHS, seed: int = 42) -> bool:
+def smaller_network(model: Any, *, epochs: int = SMALL_EPOCHS, seed: int = 42) -> Verdict:
     """Exercise: a Keras model with fewer than 193 parameters that classifies the circles with ≥ 95 % accuracy.
 
     The check trains a fresh copy of ``model`` (same layers, new weights; the learner's model is not changed)
@@ -181,6 +181,6 @@ BOUNDARY_EXPLANATIONS = {
 }
 
 
-def read_boundary(answer: Any) -> bool:
+def read_boundary(answer: Any) -> Verdict:
     """Exercise: what the big network's wiggly boundary and rising validation loss show (one of a–d)."""
     return check_choice(answer, "b", BOUNDARY_EXPLANATIONS, name="your answer")

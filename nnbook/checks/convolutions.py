@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnbook.checks import check_close, check_function, report
+from nnbook.checks import Verdict, check_close, check_function, report
 
 
 def _returns_none(fn: Callable[..., Any], args: tuple) -> bool:
@@ -62,7 +62,7 @@ def _shape_hint(fn: Callable[..., Any]) -> str:
     return hint
 
 
-def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> bool:
+def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> Verdict:
     """Exercise: ``fn(size, kernel, stride, padding, filters) -> (height, width, channels)``."""
     if fn is None or fn is Ellipsis:
         return report(False, "conv_output_shape is still empty.", "replace the ... with your function.")
@@ -79,7 +79,7 @@ def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> bool:
 PARAMS_KERNEL, PARAMS_IN_CHANNELS, PARAMS_FILTERS = 5, 64, 128
 
 
-def conv_params(answer: Any) -> bool:
+def conv_params(answer: Any) -> Verdict:
     """Exercise: the number of parameters of ``Conv2D(128, 5)`` whose input has 64 channels."""
     k, c, f = PARAMS_KERNEL, PARAMS_IN_CHANNELS, PARAMS_FILTERS
     expected = k * k * c * f + f
@@ -151,7 +151,7 @@ def _conv_hint(fn: Callable[..., Any], cases: list[tuple[tuple, np.ndarray]]) ->
     return hint
 
 
-def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> bool:
+def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
     """Exercise: ``fn(x, kernels, stride)`` equals Keras's ``Conv2D`` (valid padding, no bias) on random inputs.
 
     Like :func:`nnbook.checks.check_function`, but the failure message names the input by its shapes (the

@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from nnbook.checks import check_choice, check_close, check_function, report
+from nnbook.checks import Verdict, check_choice, check_close, check_function, report
 
 # Exercise "A neuron's output": the inputs, weights and bias given in the exercise text.
 NEURON_X = np.array([0.5, -1.0, 2.0])
@@ -25,7 +25,7 @@ def _sigmoid(z: Any) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype="float64")))
 
 
-def neuron_output(answer: Any) -> bool:
+def neuron_output(answer: Any) -> Verdict:
     """Exercise: ``y = sigmoid(x · w + b)`` for :data:`NEURON_X`, :data:`NEURON_W`, :data:`NEURON_B`."""
     z = float(NEURON_X @ NEURON_W)
     expected = float(_sigmoid(z + NEURON_B))
@@ -61,18 +61,18 @@ def _returns_nothing(fn: Any, name: str) -> bool:
     return nothing
 
 
-def sigmoid(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
+def sigmoid(fn: Callable[[np.ndarray], np.ndarray]) -> Verdict:
     """Exercise: ``fn(z) = 1 / (1 + exp(-z))`` elementwise on NumPy arrays."""
     if _returns_nothing(fn, "sigmoid"):
-        return False
+        return Verdict(False)
     return check_function(fn, SIGMOID_CASES, name="sigmoid", hint="sigmoid(0) must be 0.5; use np.exp so that it "
                           "works on whole arrays, and mind the minus sign in exp(-z).")
 
 
-def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
+def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> Verdict:
     """Exercise: ``fn(z) = sigmoid(z) * (1 - sigmoid(z))`` elementwise."""
     if _returns_nothing(fn, "sigmoid_derivative"):
-        return False
+        return Verdict(False)
     hint = "the derivative is written in terms of the sigmoid's OUTPUT: s = sigmoid(z), then s * (1 - s)."
     if callable(fn):
         try:
@@ -88,7 +88,7 @@ def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
 GD_TARGET, GD_START, GD_LEARNING_RATE = 3.0, 0.0, 0.1
 
 
-def gradient_step(answer: Any) -> bool:
+def gradient_step(answer: Any) -> Verdict:
     """Exercise: the new x after one step ``x - lr * f'(x)`` on ``f(x) = (x - 3)^2``."""
     gradient = 2 * (GD_START - GD_TARGET)
     expected = GD_START - GD_LEARNING_RATE * gradient
@@ -143,7 +143,7 @@ ACTIVATION_TASKS: dict[str, tuple[str, dict[str, str]]] = {
 """Exercise "Pick the activation": each task maps to (the best activation, an explanation per option)."""
 
 
-def pick_activations(answers: Any) -> bool:
+def pick_activations(answers: Any) -> Verdict:
     """Exercise: a dict mapping each task in :data:`ACTIVATION_TASKS` to an activation's name."""
     if not isinstance(answers, Mapping):
         return report(False, "answers should be a dict {task: activation name}.",
@@ -156,7 +156,7 @@ def pick_activations(answers: Any) -> bool:
     return all(results)
 
 
-def steps_per_epoch(answer: Any, examples: int = 1000, batch_size: int = 32) -> bool:
+def steps_per_epoch(answer: Any, examples: int = 1000, batch_size: int = 32) -> Verdict:
     """Exercise: how many updates one epoch of ``examples`` makes with ``batch_size`` (the last batch is partial)."""
     expected = math.ceil(examples / batch_size)
     hint = f"one update per batch; {examples} examples in batches of {batch_size}."

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnbook.checks import check_choice, check_close, report
+from nnbook.checks import Verdict, check_choice, check_close, report
 
 LOSSES = ("SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy", "MeanSquaredError")
 """The options of the loss exercise, as Keras names the loss classes."""
@@ -26,7 +26,7 @@ _LOSS_WHY = {
 }
 
 
-def dense_parameters(answer: Any, inputs: int = 28 * 28, units: int = 128) -> bool:
+def dense_parameters(answer: Any, inputs: int = 28 * 28, units: int = 128) -> Verdict:
     """Check the number of trainable parameters of ``Dense(units)`` fed ``inputs`` numbers.
 
     The right count is ``inputs * units`` weights plus ``units`` biases. Typical slips get their own hint.
@@ -75,17 +75,17 @@ def _loss_choice(answer: Any, correct: str, labels: str) -> bool:
     return check_choice(name, correct, explanations, name="the loss")
 
 
-def loss_for_integer_labels(answer: Any) -> bool:
+def loss_for_integer_labels(answer: Any) -> Verdict:
     """Check the loss chosen for integer class labels such as ``y_train = [9, 0, 0, 3, ...]``."""
     return _loss_choice(answer, "SparseCategoricalCrossentropy", "integer")
 
 
-def loss_for_one_hot_labels(answer: Any) -> bool:
+def loss_for_one_hot_labels(answer: Any) -> Verdict:
     """Check the loss chosen for one-hot labels such as ``keras.utils.to_categorical(y_train)``."""
     return _loss_choice(answer, "CategoricalCrossentropy", "one-hot")
 
 
-def misclassified(index: Any, predictions: Any, labels: Any, class_names: Sequence[str] | None = None) -> bool:
+def misclassified(index: Any, predictions: Any, labels: Any, class_names: Sequence[str] | None = None) -> Verdict:
     """Check that the model gets example ``index`` wrong.
 
     ``predictions`` are the model's outputs for the same examples as ``labels``: scores (logits or

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nnbook.checks import as_answer_array, check_choice, report
+from nnbook.checks import Verdict, as_answer_array, check_choice, report
 
 INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
 """The four inputs of a two-input logic gate, in truth-table order."""
@@ -38,11 +38,11 @@ def _vector(answer: Any, name: str, size: int) -> np.ndarray | None:
     return value.reshape(size)
 
 
-def _gate(weights: Any, bias: Any, table: tuple[int, ...], gate: str, hint: str) -> bool:
+def _gate(weights: Any, bias: Any, table: tuple[int, ...], gate: str, hint: str) -> Verdict:
     w = _vector(weights, "the weights", 2)
     b = _vector(bias, "the bias", 1) if w is not None else None
     if w is None or b is None:
-        return False
+        return Verdict(False)
     for x, want in zip(INPUTS, table):
         z = float(w @ np.asarray(x, dtype="float64") + b[0])
         got = int(step(z))
@@ -57,23 +57,23 @@ def _gate(weights: Any, bias: Any, table: tuple[int, ...], gate: str, hint: str)
     return report(True, f"w = {np.round(w, 4).tolist()}, b = {b[0]:.4g} computes {gate} on all four inputs.")
 
 
-def or_gate(weights: Any, bias: Any) -> bool:
+def or_gate(weights: Any, bias: Any) -> Verdict:
     """Check a step perceptron ``(weights, bias)`` against the OR truth table; name the first failing input."""
     return _gate(weights, bias, OR_TABLE, "OR",
                  "OR is 0 only for (0, 0): a negative bias keeps it off, and each weight alone must beat the bias.")
 
 
-def nand_gate(weights: Any, bias: Any) -> bool:
+def nand_gate(weights: Any, bias: Any) -> Verdict:
     """Check a step perceptron ``(weights, bias)`` against the NAND truth table; name the first failing input."""
     return _gate(weights, bias, NAND_TABLE, "NAND",
                  "NAND is AND turned upside down: try the negatives of an AND perceptron's weights and bias.")
 
 
-def epochs_prediction(guess: Any, measured: int | None, *, tolerance: float = 0.25) -> bool:
+def epochs_prediction(guess: Any, measured: int | None, *, tolerance: float = 0.25) -> Verdict:
     """Check a predicted epoch count against the count a run ``measured``, within a relative ``tolerance``."""
     value = as_answer_array(guess, "your prediction")
     if value is None:
-        return False
+        return Verdict(False)
     if measured is None:
         return report(False, "the run never reached the target, so there is nothing to compare with.",
                       "train for more epochs (raise the epoch count) and run the cell again.")
@@ -101,7 +101,7 @@ XOR_REASONS = {
 """The options of the multiple-choice question "why does a single perceptron fail on XOR?"."""
 
 
-def xor_reason(answer: Any) -> bool:
+def xor_reason(answer: Any) -> Verdict:
     """Check the multiple-choice answer (a letter of :data:`XOR_REASONS`)."""
     explanations = {
         "a": "no learning rate helps: the perceptron rule keeps making mistakes on XOR at any learning rate, and "
@@ -126,7 +126,7 @@ def _layer(answer: Any, name: str, shape: tuple[int, ...]) -> np.ndarray | None:
     return value.reshape(shape)
 
 
-def xor_network(hidden_weights: Any, hidden_bias: Any, output_weights: Any, output_bias: Any) -> bool:
+def xor_network(hidden_weights: Any, hidden_bias: Any, output_weights: Any, output_bias: Any) -> Verdict:
     """Check a two-layer step network for XOR: ``h = step(x @ W + c)``, ``y = step(h @ v + d)``.
 
     ``hidden_weights`` has shape (2, 2) with ``W[i, j]`` the weight from input ``i`` to hidden unit ``j`` (the
@@ -138,7 +138,7 @@ def xor_network(hidden_weights: Any, hidden_bias: Any, output_weights: Any, outp
     for answer, name, shape in parts:
         value = _layer(answer, name, shape)
         if value is None:
-            return False
+            return Verdict(False)
         values.append(value)
     W, c, v, d = values
     for x, want in zip(INPUTS, XOR_TABLE):
