@@ -9,6 +9,7 @@ The mode comes from the environment variable ``NNBOOK_MODE``:
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import random
@@ -94,6 +95,27 @@ def cache_dir() -> Path:
     return Path(raw).expanduser().resolve() if raw else Path.home() / ".cache" / "nnbook"
 
 
+class _DropRetracingWarnings(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning, and only that one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+_RETRACING_FILTER = _DropRetracingWarnings()
+
+
+def quiet_retracing_warnings() -> None:
+    """Hide TensorFlow's retracing warnings (idempotent).
+
+    Chapters build many small fresh models on purpose (sliders, comparisons); each traces its own graphs, and
+    TensorFlow warns about that after a few. The warning is noise for a learner; every other warning still shows.
+    """
+    import tensorflow as tf
+
+    tf.get_logger().addFilter(_RETRACING_FILTER)  # adding the same filter twice is a no-op
+
+
 def in_colab() -> bool:
     """Return True when running inside Google Colab."""
     return "google.colab" in sys.modules
@@ -156,6 +178,7 @@ def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
     effective = requested if requested != "auto" else ("full" if gpus else "quick")
     device = f"GPU x{len(gpus)}" if gpus else "CPU"
     seed(seed_value)
+    quiet_retracing_warnings()
     if in_colab():  # pragma: no cover - only in Colab
         from google.colab import output  # type: ignore[import-not-found]
 

@@ -17,6 +17,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from nnbook import config
+
 Array = Any  # NumPy array, tensor or anything tf.convert_to_tensor accepts
 
 
@@ -91,15 +93,8 @@ def fast_fit(
             rows = rows.write(i, tf.stack([logs[name] for name in names]))
         return rows.stack()
 
-    # Each call traces a new graph on purpose (a fresh model each time); TensorFlow would log a "retracing"
-    # warning after a few calls, which is noise in a notebook, so it is silenced for this call only.
-    logger = tf.get_logger()
-    level = logger.level
-    logger.setLevel("ERROR")
-    try:
-        table = run(tf.constant(int(epochs))).numpy()
-    finally:
-        logger.setLevel(level)
+    config.quiet_retracing_warnings()  # a fresh graph per call is intended here
+    table = run(tf.constant(int(epochs))).numpy()
     history = keras.callbacks.History()
     history.set_model(model)
     history.params = {"epochs": int(epochs), "steps": 1, "verbose": 0}

@@ -52,6 +52,17 @@ def _as_figure(drawn: Any) -> Figure:
     return plt.gcf()
 
 
+def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
+    """Return ``(name, content)`` pairs from a ``FileUpload`` value, in ipywidgets 8 *and* 7 (Colab's) formats.
+
+    ipywidgets 8 gives a tuple of dicts with ``name`` and ``content`` (a memoryview); ipywidgets 7 gives a dict
+    mapping each file name to a dict with ``content`` (bytes).
+    """
+    if isinstance(value, Mapping):  # ipywidgets 7
+        return [(str(name), bytes(item["content"])) for name, item in value.items()]
+    return [(str(item["name"]), bytes(item["content"])) for item in value]
+
+
 def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) -> Figure:
     """Close ``old``, then show the figure that ``draw()`` makes in ``output`` (replacing what was there).
 

@@ -90,3 +90,15 @@ def test_setup_rejects_an_invalid_mode(monkeypatch):
 def test_settings_display_nothing_more_than_the_banner():
     settings = nnbook.setup(quiet=True)
     assert settings._ipython_display_() is None
+
+
+def test_setup_hides_retracing_warnings_but_keeps_others(caplog):
+    import logging
+
+    import tensorflow as tf
+
+    nnbook.setup(quiet=True)
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        tf.get_logger().warning("5 out of the last 5 calls to <f> triggered tf.function retracing.")
+        tf.get_logger().warning("something a learner should see")
+    assert "retracing" not in caplog.text and "something a learner should see" in caplog.text

@@ -106,3 +106,11 @@ def test_frame_explorer_initial_selects_the_first_frame():
                                      {(v, s): f"data:{v}{s}" for v in (1, 2, 3) for s in "ab"}, initial=(1, "b"))
     html = explorer.to_html()
     assert 'src="data:1b"' in html and 'value="0"' in html and "value='1' selected" in html
+
+
+def test_uploaded_files_reads_ipywidgets_8_and_7_values():
+    version_8 = ({"name": "a.png", "type": "image/png", "size": 3, "content": memoryview(b"abc")},)
+    version_7 = {"a.png": {"metadata": {"name": "a.png"}, "content": b"abc"}}
+    assert widgets.uploaded_files(version_8) == [("a.png", b"abc")]
+    assert widgets.uploaded_files(version_7) == [("a.png", b"abc")]
+    assert widgets.uploaded_files(()) == []
