@@ -14,9 +14,10 @@ import os
 import platform
 import random
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Iterator, TypeVar
 
 import numpy as np
 
@@ -116,6 +117,30 @@ def quiet_retracing_warnings() -> None:
     tf.get_logger().addFilter(_RETRACING_FILTER)  # adding the same filter twice is a no-op
 
 
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send what native (C++) code writes to the process's stderr to /dev/null while the block runs.
+
+    TensorFlow's first import prints absl/oneDNN start-up lines straight to file descriptor 2, which Jupyter shows
+    as a red block under the banner; ``TF_CPP_MIN_LOG_LEVEL`` no longer hides all of them. Python exceptions are
+    unaffected: they still propagate to the cell.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real stderr (some embedded interpreters): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    sys.stderr.flush()
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def in_colab() -> bool:
     """Return True when running inside Google Colab."""
     return "google.colab" in sys.modules
@@ -145,8 +170,8 @@ class Settings:
         )
         return "\n".join(
             [
-                f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: {self.device} | seed: {self.seed}",
-                f"Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras}",
+                f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: {self.device}",
+                f"seed {self.seed} | Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras}",
                 f"data: {self.data}",
             ]
         )
@@ -168,13 +193,14 @@ def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
     Returns:
         The :class:`Settings` in force (mode, device, versions, data source).
     """
-    import keras
-    import tensorflow as tf
-
     from nnbook import __version__
 
     requested = requested_mode()
-    gpus = tf.config.list_physical_devices("GPU")
+    with native_stderr_silenced():
+        import keras
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
     effective = requested if requested != "auto" else ("full" if gpus else "quick")
     device = f"GPU x{len(gpus)}" if gpus else "CPU"
     seed(seed_value)

@@ -102,3 +102,12 @@ def test_setup_hides_retracing_warnings_but_keeps_others(caplog):
         tf.get_logger().warning("5 out of the last 5 calls to <f> triggered tf.function retracing.")
         tf.get_logger().warning("something a learner should see")
     assert "retracing" not in caplog.text and "something a learner should see" in caplog.text
+
+
+def test_native_stderr_is_silenced_only_inside_the_block(capfd):
+    import os
+
+    with config.native_stderr_silenced():
+        os.write(2, b"native noise\n")
+    os.write(2, b"after\n")
+    assert capfd.readouterr().err == "after\n"
