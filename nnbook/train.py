@@ -42,6 +42,11 @@ def _check_inputs(model: keras.Model, x: tf.Tensor, y: tf.Tensor, epochs: int) -
 
 
 def _compiled_metrics_built(model: keras.Model) -> bool:
+    """True when the compiled metrics' variables exist; they must be created before, not inside, the graph loop.
+
+    Keras 3 keeps them in the private ``_compile_metrics``; if that ever disappears, this answers True and the
+    loop's first trace creates them, which tf.function allows.
+    """
     compile_metrics = getattr(model, "_compile_metrics", None)
     return compile_metrics is None or bool(getattr(compile_metrics, "built", True))
 
