@@ -195,13 +195,13 @@ def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
     """
     from nnbook import __version__
 
-    requested = requested_mode()
+    requested = requested_mode()  # raises on an invalid value before anything is imported
     with native_stderr_silenced():
         import keras
         import tensorflow as tf
 
         gpus = tf.config.list_physical_devices("GPU")
-    effective = requested if requested != "auto" else ("full" if gpus else "quick")
+    effective = mode()
     device = f"GPU x{len(gpus)}" if gpus else "CPU"
     seed(seed_value)
     quiet_retracing_warnings()

@@ -17,12 +17,11 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
 from nnbook.plots import Plot
-from nnbook.widgets import FrameExplorer, _as_figure, figure_to_data_uri, live_and_static_bundle, redraw
+from nnbook.widgets import FrameExplorer, live_and_static_bundle, redraw, render_frame
 
 DrawOne = Callable[[float], "Plot | Figure"]
 
@@ -83,12 +82,7 @@ class ParameterExplorer:
 
     def static_explorer(self) -> FrameExplorer:
         """Draw one frame per value in ``values`` for the kernel-free website version."""
-        frames: dict[tuple, str] = {}
-        for v in self.values:
-            with plt.ioff():
-                figure = _as_figure(self.draw(v))
-            frames[(v,)] = figure_to_data_uri(figure)
-            plt.close(figure)
+        frames = {(v,): render_frame(lambda v=v: self.draw(v)) for v in self.values}
         return FrameExplorer({self.label: self.values}, frames, title=self.title, initial=(self.value,))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:

@@ -52,6 +52,15 @@ def _as_figure(drawn: Any) -> Figure:
     return plt.gcf()
 
 
+def render_frame(draw: Callable[[], Any]) -> str:
+    """Draw one figure off-screen with ``draw()``, close it, and return it as a PNG data URI (a static frame)."""
+    with plt.ioff():
+        figure = _as_figure(draw())
+    uri = figure_to_data_uri(figure)
+    plt.close(figure)
+    return uri
+
+
 def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
     """Return ``(name, content)`` pairs from a ``FileUpload`` value, in ipywidgets 8 *and* 7 (Colab's) formats.
 
@@ -237,11 +246,8 @@ class TrainingSliders:
                     logs = {key: logs.get(key, []) + values for key, values in part.items()}
                     history = keras.callbacks.History()
                     history.history, history.epoch = logs, list(range(done))
-                    with plt.ioff():
-                        figure = _as_figure(self.draw(model, history, x, y))
                     key = (learning_rate, stage) if len(self.datasets) == 1 else (name, learning_rate, stage)
-                    frames[key] = figure_to_data_uri(figure)
-                    plt.close(figure)
+                    frames[key] = render_frame(lambda: self.draw(model, history, x, y))
         parameters: dict[str, Sequence[Any]] = {}
         if len(self.datasets) > 1:
             parameters["dataset"] = list(self.datasets)
