@@ -141,6 +141,26 @@ def native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
+def use_inline_figures() -> bool:
+    """In a Jupyter kernel, switch Matplotlib to the inline backend so figures appear under their cells.
+
+    A kernel inherits ``MPLBACKEND`` from whatever started it (CI and test runners often set ``Agg``), and with a
+    non-GUI backend every plotting cell shows nothing: no figure in Jupyter, in Colab or on the built website.
+
+    Returns:
+        True when running in a kernel (the backend is now inline), False elsewhere (nothing changed).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):  # plain Python or terminal IPython: leave the backend
+        return False
+    shell.run_line_magic("matplotlib", "inline")
+    return True
+
+
 def in_colab() -> bool:
     """Return True when running inside Google Colab."""
     return "google.colab" in sys.modules
@@ -178,17 +198,19 @@ class Settings:
 
 
 def _data_source() -> str:
+    """The kind of data source, never a local path (a banner is read on a website, not only on this machine)."""
     folder = data_dir()
     if folder is not None:
-        state = "" if folder.is_dir() else "  (WARNING: folder does not exist)"
-        return f"{folder} (NNBOOK_DATA_DIR){state}"
-    return f"download from canonical sources, cached in {cache_dir()}"
+        state = "" if folder.is_dir() else " (WARNING: that folder does not exist)"
+        return f"offline folder set by NNBOOK_DATA_DIR{state}"
+    return "download from the canonical sources (hash-checked), then the local cache"
 
 
 def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
     """Prepare a chapter: validate the mode, seed everything, and print one banner.
 
-    Also enables Colab's widget manager so ipywidgets 8 sliders render there.
+    Also makes figures appear under their cells in any kernel (:func:`use_inline_figures`) and enables Colab's
+    widget manager so ipywidgets 8 sliders render there.
 
     Returns:
         The :class:`Settings` in force (mode, device, versions, data source).
@@ -205,6 +227,7 @@ def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
     device = f"GPU x{len(gpus)}" if gpus else "CPU"
     seed(seed_value)
     quiet_retracing_warnings()
+    use_inline_figures()
     if in_colab():  # pragma: no cover - only in Colab
         from google.colab import output  # type: ignore[import-not-found]
 

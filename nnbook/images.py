@@ -32,6 +32,11 @@ from typing import BinaryIO, Union
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+MAX_PIXELS = 64_000_000
+"""The largest image (width x height) that is decoded: 64 megapixels, above any phone photo. A larger one, such as a
+decompression bomb (a small file that expands to gigabytes of pixels), is refused with :class:`ImageDecodeError`
+before its pixels are decoded: a counted skip in a dataset, a one-line message for an upload."""
+
 COLORS = ("rgb", "grayscale")
 """The colour modes :func:`load_image` accepts."""
 
@@ -50,7 +55,8 @@ def _check_color(color: str) -> str:
 
 
 def _name(src: ImageSource) -> str:
-    return str(src) if isinstance(src, (str, Path)) else type(src).__name__
+    return str(src) if isinstance(src, (str, Path)) else "the " + ("data" if isinstance(src, (bytes, bytearray))
+                                                                     else type(src).__name__)
 
 
 def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
@@ -60,20 +66,40 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
     (Pillow's "draft" mode): it skips detail the later resize would discard and is much faster.
 
     Raises:
-        ImageDecodeError: if ``src`` is empty, truncated or not an image Pillow can read.
+        ImageDecodeError: if ``src`` is empty, truncated, not an image Pillow can read, or larger than
+            :data:`MAX_PIXELS`.
     """
     if isinstance(src, Image.Image):
+        _check_pixels(src, src)
         return src
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data" on otherwise fine photos
             img = Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
+            _check_pixels(img, src)  # from the header alone, before any pixel is decoded
             if size is not None and img.format == "JPEG":
                 img.draft(img.mode, (size, size))
             img.load()  # decode now, so a truncated file fails here and not later
             return ImageOps.exif_transpose(img)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as err:
-        raise ImageDecodeError(f"cannot decode {_name(src)} as an image: {err}") from err
+    except ImageDecodeError:
+        raise
+    except Image.DecompressionBombError as err:
+        raise ImageDecodeError(
+            f"{_name(src)} is over the {MAX_PIXELS // 1_000_000} megapixel limit (nnbook.images.MAX_PIXELS): {err}"
+        ) from err
+    except UnidentifiedImageError as err:
+        raise ImageDecodeError(f"{_name(src)} is not an image file (PNG, JPEG, GIF, BMP, WebP, ...)") from err
+    except (OSError, SyntaxError, ValueError, EOFError) as err:
+        raise ImageDecodeError(f"cannot decode {_name(src)}: the image is truncated or corrupt ({err})") from err
+
+
+def _check_pixels(img: Image.Image, src: ImageSource) -> None:
+    width, height = img.size
+    if width * height > MAX_PIXELS:
+        raise ImageDecodeError(
+            f"{_name(src)} is {width} x {height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit "
+            "(nnbook.images.MAX_PIXELS); use a smaller photo."
+        )
 
 
 def _to_8bit(img: Image.Image) -> Image.Image:

@@ -87,11 +87,11 @@ def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) 
     return figure
 
 
-def live_and_static_bundle(box: widgets.Widget, text: str, static: Callable[[], FrameExplorer]) -> dict[str, Any]:
+def live_and_static_bundle(box: widgets.Widget, text: str, static: Callable[[], Any]) -> dict[str, Any]:
     """The display data of a live control: the widget view, plain text, and (outside Colab) the static explorer.
 
     Jupyter and Colab render the widget view; the website's build prefers ``text/html`` (see ``_config.yml``),
-    which holds ``static().to_html()``, computed only when not in Colab.
+    which holds ``static().to_html()`` (any object with ``to_html``), computed only when not in Colab.
     """
     bundle: dict[str, Any] = {
         "text/plain": text,
@@ -147,7 +147,7 @@ class FrameExplorer:
 <div style="font-size:90%;color:#555;margin-bottom:4px">{html.escape(self.title)} — precomputed when the book was
 built; run the notebook (Colab or Jupyter) to retrain live.</div>
 <div>{''.join(controls)}</div>
-<img alt="{html.escape(self.title)}" style="max-width:100%" src="{first}">
+<img data-picture alt="{html.escape(self.title)}" style="max-width:100%" src="{first}">
 <script>(function() {{
   const root = document.getElementById("{uid}");
   const values = {values_json};
@@ -158,7 +158,7 @@ built; run the notebook (Colab or Jupyter) to retrain live.</div>
     root.querySelectorAll("[data-show]").forEach(el => {{
       el.textContent = values[el.dataset.show][parseInt(inputs[el.dataset.show].value)];
     }});
-    root.querySelector("img").src = frames[key];
+    root.querySelector("[data-picture]").src = frames[key];
   }}
   inputs.forEach(el => el.addEventListener("input", update));
   update();

@@ -71,14 +71,15 @@ def test_setup_prints_one_banner_with_mode_device_versions_and_data(monkeypatch,
     assert "mode: quick (set by NNBOOK_MODE)" in banner
     assert f"TensorFlow {tf.__version__}" in banner and f"Keras {keras.__version__}" in banner
     assert f"nnbook {nnbook.__version__}" in banner
-    assert f"data: {tmp_path.resolve()} (NNBOOK_DATA_DIR)" in banner
+    assert "data: offline folder set by NNBOOK_DATA_DIR" in banner
+    assert str(tmp_path) not in banner  # the page shows the kind of source, never this machine's path
     assert "device: CPU" in banner or "device: GPU" in banner
 
 
 def test_setup_warns_about_a_missing_data_folder(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("NNBOOK_DATA_DIR", str(tmp_path / "nope"))
     nnbook.setup()
-    assert "WARNING: folder does not exist" in capsys.readouterr().out
+    assert "WARNING: that folder does not exist" in capsys.readouterr().out
 
 
 def test_setup_rejects_an_invalid_mode(monkeypatch):
@@ -111,3 +112,8 @@ def test_native_stderr_is_silenced_only_inside_the_block(capfd):
         os.write(2, b"native noise\n")
     os.write(2, b"after\n")
     assert capfd.readouterr().err == "after\n"
+
+
+def test_inline_figures_only_in_a_kernel():
+    # Outside a Jupyter kernel (here: pytest) the backend is left alone; tests/test_notebooks.py checks the kernel side.
+    assert config.use_inline_figures() is False

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from nnbook import images
 from nnbook.images import ImageDecodeError, load_image, open_image, scale, to_model_input
 
 
@@ -103,9 +104,9 @@ def test_large_jpeg_draft_decoding_is_close_to_full_decoding():
 @pytest.mark.parametrize(
     "data, match",
     [
-        (b"", "cannot decode"),
-        (b"this is not an image", "cannot decode"),
-        (encode(Image.new("RGB", (64, 64), (1, 2, 3)), "JPEG")[:300], "cannot decode"),  # truncated
+        (b"", "not an image file"),
+        (b"this is not an image", "not an image file"),
+        (encode(Image.new("RGB", (64, 64), (1, 2, 3)), "JPEG")[:300], "truncated or corrupt"),
     ],
     ids=["empty", "text", "truncated-jpeg"],
 )
@@ -134,3 +135,16 @@ def test_scale_and_to_model_input_match_the_training_path():
     assert x.max() == 1.0 and x.min() == 0.0
     np.testing.assert_array_equal(x[0], scale(load_image(encode(img), size=8)))
     assert scale(np.array([0, 255], dtype=np.uint8)).tolist() == [0.0, 1.0]
+
+
+@pytest.mark.parametrize("side", [20_000, 8_001], ids=["pillow-bomb-20000px", "just-over-MAX_PIXELS"])
+def test_an_image_over_the_pixel_limit_is_refused_before_decoding(side, tmp_path):
+    # A real decompression bomb: a 1-bit PNG of side x side pixels is a few hundred kB on disk but would expand to
+    # side**2 pixels (400 megapixels, over 1 GB as RGB, for the first).
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (side, side)).save(bomb)
+    assert bomb.stat().st_size < 5_000_000 and side * side > images.MAX_PIXELS
+    with pytest.raises(ImageDecodeError, match="megapixel limit"):
+        load_image(bomb, size=64)
+    with pytest.raises(ImageDecodeError, match="megapixel limit"):
+        load_image(bomb.read_bytes(), size=64)

@@ -1,0 +1,32 @@
+"""What every chapter must show, kept in one place: read by the notebook tests and the built-site tests.
+
+``min_figures``: the fewest figures a reader must see on the chapter's page (matplotlib images in the executed
+notebook plus the pictures of its kernel-free explorers and upload examples). A plotting cell that silently draws
+nothing (for instance a kernel left on a non-GUI Matplotlib backend) makes the count fall below it.
+``budget_s``: the chapter's quick-mode time budget under ``pytest --nbmake`` on 2 CPU cores (its issue's figure);
+the notebook's ``metadata.execution.timeout`` is a per-cell limit, this is the whole notebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Chapter:
+    min_figures: int
+    budget_s: int
+
+
+CHAPTERS: dict[str, Chapter] = {
+    "chapters/01_foundations/foundations.ipynb": Chapter(min_figures=1, budget_s=90),
+    "chapters/02_perceptron/perceptron.ipynb": Chapter(min_figures=1, budget_s=90),
+    "chapters/03_binary_classification/binary_classification.ipynb": Chapter(min_figures=1, budget_s=90),
+    "chapters/04_image_classifiers/image_classifiers.ipynb": Chapter(min_figures=1, budget_s=90),
+    "chapters/05_convolutions/convolutions.ipynb": Chapter(min_figures=1, budget_s=90),
+    "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb": Chapter(min_figures=1, budget_s=150),
+    "chapters/07_age/age.ipynb": Chapter(min_figures=1, budget_s=150),
+    "chapters/08_cifar/cifar.ipynb": Chapter(min_figures=1, budget_s=150),
+    "chapters/09_results/results.ipynb": Chapter(min_figures=1, budget_s=150),
+    "chapters/10_model_web/model_web.ipynb": Chapter(min_figures=1, budget_s=90),
+}
