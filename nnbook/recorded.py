@@ -57,16 +57,20 @@ def _bounded(metric: str) -> bool:
 def metric_range(metric: str, runs: Sequence[Logs]) -> tuple[float, float]:
     """Return the y-axis range shared by every run for ``metric`` (training and validation together).
 
-    Accuracy-like metrics get [0, 1]. Losses start at 0 and end a little above the 95th percentile of all values,
-    so one diverging run (too high a learning rate) does not flatten every other curve; its curve is clipped.
+    Accuracy-like metrics get [0, 1]. Losses start at 0 (or the lowest value) and end a little above the highest
+    first-epoch value, capped at three times the median first-epoch value, so that one diverging run (too high a
+    learning rate) does not flatten every other curve; its curve is clipped at the top.
     """
     if _bounded(metric):
         return 0.0, 1.0
-    values = np.array([v for logs in runs for name in (metric, f"val_{metric}") for v in logs.get(name, [])
-                       if math.isfinite(v)])
+    names = (metric, f"val_{metric}")
+    values = np.array([v for logs in runs for name in names for v in logs.get(name, []) if math.isfinite(v)])
     if values.size == 0:
         return 0.0, 1.0
-    top = float(np.percentile(values, 95)) * 1.1
+    first = np.array([logs[name][0] for logs in runs for name in names
+                      if logs.get(name) and math.isfinite(logs[name][0])])
+    top = min(first.max(), 3 * float(np.median(first))) if first.size else values.max()
+    top = 1.1 * max(float(top), float(np.percentile(values, 75)))
     low = min(0.0, float(values.min()))
     return low, top if top > low else low + 1.0
 
@@ -242,8 +246,7 @@ _SCRIPT = """(function() {
       const [y0, y1] = D.ranges[p];
       const x = e => L + (W - L - R) * (n <= 1 ? 0.5 : (e - 1) / (n - 1));
       const y = v => T + (H - T - B) * (1 - (Math.min(Math.max(v, y0), y1) - y0) / (y1 - y0));
-      g.appendChild(el("text", {x: L + (W - L - R) / 2, y: 14, "text-anchor": "middle", "font-size": 12,
-                                "font-weight": "bold"}, metric));
+      g.appendChild(el("text", {x: L, y: 14, "font-size": 12, "font-weight": "bold"}, metric));
       for (let i = 0; i <= 4; i++) {
         const v = y0 + (y1 - y0) * i / 4;
         g.appendChild(el("line", {x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#ddd"}));
@@ -273,8 +276,8 @@ _SCRIPT = """(function() {
           g.appendChild(el("circle", {cx: x(Math.min(epochs, values.length)), cy: y(last), r: 3.5, fill: color}));
           readout.push(`${label} ${metric} ${last.toFixed(3)}`);
         }
-        g.appendChild(el("rect", {x: L + 8, y: T + 4 + 14 * k, width: 10, height: 3, fill: color}));
-        g.appendChild(el("text", {x: L + 22, y: T + 9 + 14 * k, "font-size": 10}, label));
+        g.appendChild(el("rect", {x: W - R - 140 + 72 * k, y: 8, width: 10, height: 3, fill: color}));
+        g.appendChild(el("text", {x: W - R - 126 + 72 * k, y: 13, "font-size": 10}, label));
       });
     });
     root.querySelector("[data-readout]").textContent = run ? `epoch ${epochs}: ` + readout.join(", ") : "";
