@@ -394,7 +394,7 @@ def screenshot_page(url: str, photo: str | Path, model: str | None = None,
             try:
                 page = browser.new_page(viewport={"width": 900, "height": 640})
                 page.goto(url)
-                page.wait_for_selector("#model option")
+                page.wait_for_selector("#model option", state="attached")
                 if model:
                     page.select_option("#model", model)
                 page.set_input_files("#file", str(photo))
