@@ -265,9 +265,13 @@ class BackgroundServer:
     thread: threading.Thread
 
     @property
+    def port(self) -> int:
+        """The port it listens on."""
+        return int(self.server.server_address[1])
+
+    @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self.server.server_address[0]}:{self.port}"
 
     def stop(self) -> None:
         """Stop serving and wait for the thread to end."""
