@@ -198,6 +198,7 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
     app = Flask("nnbook.serve")
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = max_upload_bytes
+    app.json.sort_keys = False  # answers read in order: model, top, input, preview
     app.extensions["nnbook_models"] = served
     limit_mb = max_upload_bytes / 2**20
 
