@@ -26,7 +26,7 @@ SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"
 NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
 TIMES_FILE = BUILD / "ci-times.json"
-SITE_TESTS = "tests/test_site"
+SITE_TESTS = "tests/test_site.py"
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NNBOOK_MODE", "quick")
@@ -126,10 +126,17 @@ def step_of(item: pytest.Item) -> str:
 
 
 ORDER = {"unit tests": 0, "notebooks": 1, "site": 2}
-STEP_SECONDS: dict[str, float] = defaultdict(float)
-CHAPTER_SECONDS: dict[str, float] = {}
-PHASES: dict[str, float] = {}
-"""Extra named phases measured inside fixtures (``site build``), subtracted from their step."""
+WALL: dict[str, float] = defaultdict(float)
+CPU: dict[str, float] = defaultdict(float)
+CHAPTER_SECONDS: dict[str, tuple[float, float]] = {}
+PHASES: dict[str, tuple[float, float]] = {}
+"""Named phases measured inside fixtures (``site build``): (wall, cpu) seconds, listed apart from their step."""
+
+
+def cpu_seconds() -> float:
+    """User + system seconds of this process and of every child it has waited for (kernels, the book build)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -138,36 +145,41 @@ def pytest_collection_modifyitems(session, config, items):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     yield
-    seconds = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     step = step_of(item)
-    STEP_SECONDS[step] += seconds
+    WALL[step] += wall
+    CPU[step] += cpu
     if step == "notebooks":
-        CHAPTER_SECONDS[item.nodeid] = seconds
+        CHAPTER_SECONDS[item.nodeid.split("::")[0]] = (wall, cpu)
 
 
-def record_phase(name: str, seconds: float) -> None:
-    """Let a fixture report a phase (e.g. the book build) that the time table lists on its own line."""
-    PHASES[name] = PHASES.get(name, 0.0) + seconds
+def record_phase(name: str, wall: float, cpu: float) -> None:
+    """Let a fixture report a phase (the book build) that the time table lists on its own line."""
+    PHASES[name] = (wall, cpu)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not STEP_SECONDS:
+    if not WALL:
         return
-    rows = [("unit tests", STEP_SECONDS.get("unit tests", 0.0)), ("notebooks", STEP_SECONDS.get("notebooks", 0.0))]
-    build = PHASES.get("site build", 0.0)
-    if "site" in STEP_SECONDS:
-        rows += [("site build", build), ("browser tests", STEP_SECONDS["site"] - build)]
+    rows = {step: (WALL[step], CPU[step]) for step in ("unit tests", "notebooks") if step in WALL}
+    if "site" in WALL:
+        build_wall, build_cpu = PHASES.get("site build", (0.0, 0.0))
+        rows["site build"] = (build_wall, build_cpu)
+        rows["browser tests"] = (WALL["site"] - build_wall, CPU["site"] - build_cpu)
     write = terminalreporter.write_line
-    terminalreporter.section("time per step (wall seconds)")
-    for nodeid, seconds in sorted(CHAPTER_SECONDS.items()):
-        write(f"  {nodeid:<68} {seconds:8.1f}")
-    for name, seconds in rows:
-        write(f"{name:<70} {seconds:8.1f}")
+    terminalreporter.section("time per step (seconds: wall / cpu)")
+    for path, (wall, cpu) in sorted(CHAPTER_SECONDS.items()):
+        write(f"  {path:<66} {wall:7.1f} / {cpu:7.1f}")
+    for name, (wall, cpu) in rows.items():
+        write(f"{name:<68} {wall:7.1f} / {cpu:7.1f}")
     try:
         BUILD.mkdir(exist_ok=True)
-        TIMES_FILE.write_text(json.dumps({"steps": dict(rows), "chapters": CHAPTER_SECONDS}, indent=1))
+        TIMES_FILE.write_text(json.dumps({
+            "steps": {name: {"wall": wall, "cpu": cpu} for name, (wall, cpu) in rows.items()},
+            "chapters": {path: {"wall": wall, "cpu": cpu} for path, (wall, cpu) in CHAPTER_SECONDS.items()},
+        }, indent=1))
     except OSError:
         pass
 
@@ -196,11 +208,11 @@ def built_site() -> Path:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     BUILD.mkdir(exist_ok=True)
     log = BUILD / "site-build.log"
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     with log.open("w") as out:
         result = subprocess.run([str(jupyter_book), "build", str(ROOT), "-W", "--keep-going"],
                                 stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-    record_phase("site build", time.perf_counter() - start)
+    record_phase("site build", time.perf_counter() - start, cpu_seconds() - cpu)
     if result.returncode != 0:
         pytest.fail(f"jupyter-book build failed (log: {log}):\n" + log.read_text()[-4000:], pytrace=False)
     return BUILD / "html"

@@ -1,8 +1,11 @@
 """What every chapter must show, kept in one place: read by the notebook tests and the built-site tests.
 
-``min_figures``: the fewest figures a reader must see on the chapter's page (matplotlib images in the executed
-notebook plus the pictures of its kernel-free explorers and upload examples). A plotting cell that silently draws
-nothing (for instance a kernel left on a non-GUI Matplotlib backend) makes the count fall below it.
+``min_figures``: the fewest figures a reader must see on the chapter's page, counted in the executed notebook the
+way the site renders it (``tests/test_site.py::count_figures``): one per ``image/png`` (or JPEG/SVG) output, and for
+an output with HTML (the site prefers it), one per ``<img>`` and ``<svg data-picture>`` in it (explorers, upload
+examples). Set it to the count your executed chapter shows now: a plotting cell that silently draws nothing (for
+instance a kernel left on a non-GUI Matplotlib backend) then makes the count fall below it and fails
+``pytest``, both in the executed notebook and on the built page. A chapter in ``_toc.yml`` needs a row here.
 ``budget_s``: the chapter's quick-mode time budget under ``pytest --nbmake`` on 2 CPU cores (its issue's figure);
 the notebook's ``metadata.execution.timeout`` is a per-cell limit, this is the whole notebook.
 """
@@ -29,4 +32,5 @@ CHAPTERS: dict[str, Chapter] = {
     "chapters/08_cifar/cifar.ipynb": Chapter(min_figures=1, budget_s=150),
     "chapters/09_results/results.ipynb": Chapter(min_figures=1, budget_s=150),
     "chapters/10_model_web/model_web.ipynb": Chapter(min_figures=1, budget_s=90),
+    "chapters/11_conclusions/conclusions.ipynb": Chapter(min_figures=0, budget_s=60),
 }

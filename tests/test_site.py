@@ -73,14 +73,14 @@ NOTEBOOK_PAGES = [param for param in PAGES
 
 
 def min_figures(page: str) -> int:
-    """The chapter's ``min_figures`` in ``tests/expectations.py`` (0 for a Markdown page without a row)."""
+    """The chapter's ``min_figures`` in ``tests/expectations.py`` (a Markdown page without a row: 0)."""
     source = source_of(page)
-    key = f"{page}.ipynb"
-    if key in CHAPTERS:
-        return CHAPTERS[key].min_figures
+    row = CHAPTERS.get(str(source.relative_to(REPO))) if source else None
+    if row is not None:
+        return row.min_figures
     if source is not None and source.suffix == ".md":
-        return CHAPTERS.get(f"{page}.md", CHAPTERS.get(key)).min_figures if f"{page}.md" in CHAPTERS else 0
-    raise AssertionError(f"{key} has no row in tests/expectations.py: add one (min_figures, budget_s)")
+        return 0
+    raise AssertionError(f"{page}.ipynb has no row in tests/expectations.py: add one (min_figures, budget_s)")
 
 
 def count_figures(notebook: nbformat.NotebookNode) -> int:
