@@ -215,60 +215,6 @@ class Visit:
         self.context.close()
 
 
-@pytest.fixture
-def visit(browser, server):
-    opened = []
-
-    def open_page(page: str) -> Visit:
-        opened.append(Visit(browser, server, server + page + ".html"))
-        return opened[-1]
-
-    yield open_page
-    for one in opened:
-        one.close()
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_reads_offline_with_maths_and_figures(visit, page):
-    seen = visit(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    seen.page.screenshot(path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True)
-    assert not seen.blocked, f"the page asked for other hosts: {seen.blocked[:5]}"
-    assert not seen.errors, f"console errors: {seen.errors[:5]}"
-    maths = seen.page.evaluate("""() => {
-        const all = Array.from(document.querySelectorAll('.bd-article .math'));
-        return {total: all.length, raw: all.filter(m => !m.querySelector('mjx-container'))
-                                          .map(m => m.textContent.slice(0, 60))};
-    }""")
-    assert not maths["raw"], f"{len(maths['raw'])} of {maths['total']} formulas left as raw TeX: {maths['raw'][:3]}"
-    pictures = seen.page.evaluate("""() => {
-        const imgs = Array.from(document.querySelectorAll('.bd-article img'));
-        const svgs = document.querySelectorAll('.bd-article svg[data-picture]').length;
-        return {loaded: imgs.filter(i => i.complete && i.naturalWidth > 0).length + svgs,
-                broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))};
-    }""")
-    assert not pictures["broken"], f"images that did not load: {pictures['broken'][:3]}"
-    assert pictures["loaded"] >= min_figures(page), (
-        f"{pictures['loaded']} pictures shown, expected at least {min_figures(page)}")
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_every_solution_opens_from_its_title(visit, page):
-    seen = visit(page)
-    titles = seen.page.locator(".solution.dropdown > .admonition-title")
-    for i in range(titles.count()):
-        title = titles.nth(i)
-        title.scroll_into_view_if_needed()
-        url = seen.page.url
-        title.click()
-        solution = seen.page.locator(".solution.dropdown").nth(i)
-        assert "toggle-hidden" not in (solution.get_attribute("class") or ""), f"solution {i + 1} did not open"
-        body = solution.locator(":scope > :not(.admonition-title)").first
-        assert body.is_visible(), f"solution {i + 1}: its content is still hidden after a click on the title"
-        assert seen.page.url == url, f"solution {i + 1}: the click navigated to {seen.page.url}"
-    assert not seen.errors, f"console errors while opening solutions: {seen.errors[:5]}"
-
-
 PICTURE = """root => {
     const p = root.querySelector('[data-picture]');
     return p.tagName.toLowerCase() === 'img' ? p.getAttribute('src') : p.innerHTML;
@@ -288,23 +234,113 @@ MOVE = """el => {
     return true;
 }"""
 
+MATHS = """() => {
+    const all = Array.from(document.querySelectorAll('.bd-article .math'));
+    return {total: all.length, raw: all.filter(m => !m.querySelector('mjx-container'))
+                                      .map(m => m.textContent.slice(0, 60))};
+}"""
+
+PICTURES = """() => {
+    const imgs = Array.from(document.querySelectorAll('.bd-article img'));
+    const svgs = document.querySelectorAll('.bd-article svg[data-picture]').length;
+    return {loaded: imgs.filter(i => i.complete && i.naturalWidth > 0).length + svgs,
+            broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))};
+}"""
+
+
+def inspect_page(browser, base: str, page: str) -> dict:
+    """Open one chapter page (network blocked) and record everything the tests below assert on, in one visit."""
+    seen = Visit(browser, base, base + page + ".html")
+    try:
+        found: dict = {"blocked": seen.blocked, "load_errors": list(seen.errors)}
+        found["maths"] = seen.page.evaluate(MATHS)
+        found["pictures"] = seen.page.evaluate(PICTURES)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        seen.page.screenshot(path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True)
+
+        problems = []
+        titles = seen.page.locator(".solution.dropdown > .admonition-title")
+        found["solutions"] = titles.count()
+        for i in range(titles.count()):
+            url = seen.page.url
+            titles.nth(i).click()
+            solution = seen.page.locator(".solution.dropdown").nth(i)
+            body = solution.locator(":scope > :not(.admonition-title)").first
+            if "toggle-hidden" in (solution.get_attribute("class") or "") or not body.is_visible():
+                problems.append(f"solution {i + 1} stays hidden after a click on its title")
+            if seen.page.url != url:
+                problems.append(f"solution {i + 1}: the click on its title navigated to {seen.page.url}")
+        found["solution_problems"] = problems
+
+        problems = []
+        explorers = seen.page.locator(".nnbook-explorer")
+        found["explorers"] = explorers.count()
+        for e in range(explorers.count()):
+            explorer = explorers.nth(e)
+            if explorer.locator("[data-picture]").count() != 1:
+                problems.append(f"explorer {e + 1} has no single [data-picture]")
+                continue
+            controls = explorer.locator("[data-param], [data-epochs]")
+            if controls.count() == 0:
+                problems.append(f"explorer {e + 1} has no controls")
+            for c in range(controls.count()):
+                before = explorer.evaluate(PICTURE)
+                if not controls.nth(c).evaluate(MOVE):
+                    continue  # a control with a single position cannot move
+                after = explorer.evaluate(PICTURE)
+                if not after or after == before:
+                    problems.append(f"explorer {e + 1}: its picture did not change when control {c + 1} moved")
+        found["explorer_problems"] = problems
+        found["errors"] = list(seen.errors)
+        return found
+    finally:
+        seen.close()
+
+
+@pytest.fixture(scope="session")
+def inspected(browser, server):
+    """``inspected(page)``: what one visit of the chapter page found (each page is opened once per session)."""
+    results: dict[str, dict] = {}
+
+    def get(page: str) -> dict:
+        if page not in results:
+            results[page] = inspect_page(browser, server, page)
+        return results[page]
+
+    return get
+
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_explorer_redraws_when_each_control_moves(visit, page):
-    seen = visit(page)
-    explorers = seen.page.locator(".nnbook-explorer")
-    for e in range(explorers.count()):
-        explorer = explorers.nth(e)
-        assert explorer.locator("[data-picture]").count() == 1, f"explorer {e + 1} has no single [data-picture]"
-        controls = explorer.locator("[data-param], [data-epochs]")
-        assert controls.count() > 0, f"explorer {e + 1} has no controls"
-        for c in range(controls.count()):
-            before = explorer.evaluate(PICTURE)
-            if not controls.nth(c).evaluate(MOVE):
-                continue  # a control with a single position cannot move
-            after = explorer.evaluate(PICTURE)
-            assert after and after != before, f"explorer {e + 1}: its picture did not change with control {c + 1}"
-    assert not seen.errors, f"console errors while moving the explorers: {seen.errors[:5]}"
+def test_page_loads_offline_without_errors(inspected, page):
+    found = inspected(page)
+    assert not found["blocked"], f"the page asked for other hosts: {found['blocked'][:5]}"
+    assert not found["errors"], f"console errors: {found['errors'][:5]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_maths_is_typeset(inspected, page):
+    maths = inspected(page)["maths"]
+    assert not maths["raw"], f"{len(maths['raw'])} of {maths['total']} formulas left as raw TeX: {maths['raw'][:3]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_shown(inspected, page):
+    pictures = inspected(page)["pictures"]
+    assert not pictures["broken"], f"images that did not load: {pictures['broken'][:3]}"
+    assert pictures["loaded"] >= min_figures(page), (
+        f"{pictures['loaded']} pictures shown, expected at least {min_figures(page)}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_solution_opens_from_its_title(inspected, page):
+    problems = inspected(page)["solution_problems"]
+    assert not problems, problems[:5]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_explorer_redraws_when_each_control_moves(inspected, page):
+    problems = inspected(page)["explorer_problems"]
+    assert not problems, problems[:5]
 
 
 def test_the_site_opened_from_disk_typesets_maths(browser, built_site):
