@@ -58,7 +58,7 @@ def cache_executed_notebook(path: Path, executed, cache_dir: Path = NOTEBOOK_CAC
     for cell, ran in zip(notebook.cells, executed.cells):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
-    for key in ("language_info", "widgets"):
+    for key in ("language_info",):  # no widget state: the site loads no widget manager
         if key in executed.metadata:
             notebook.metadata[key] = executed.metadata[key]
     cache = get_cache(str(cache_dir))
@@ -77,7 +77,7 @@ def forget_notebook(path: Path, cache_dir: Path = NOTEBOOK_CACHE) -> None:
         record = cache.match_cache_notebook(nbformat.read(str(path), as_version=4))
     except KeyError:
         return
-    cache.remove_cache_record(record.pk)
+    cache.remove_cache(record.pk)
 
 
 def _install_cache_hook() -> None:
