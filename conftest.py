@@ -1,14 +1,32 @@
-"""Settings for every pytest run in this repository, unit tests and chapter notebooks alike.
+"""Settings for every pytest run in this repository, unit tests, chapter notebooks and the built site alike.
 
-Quick mode, offline data when the shared folder sits beside the clone, and no GUI backend.
-
-Notebook kernels started by ``pytest --nbmake`` inherit these variables from this process.
+* Quick mode, offline data when the shared folder sits beside the clone, and no GUI backend for the unit tests
+  (notebook kernels switch to inline figures themselves in ``nnbook.setup()``). Kernels started by
+  ``pytest --nbmake`` inherit these variables from this process.
+* **Each notebook runs once.** Every chapter notebook that nbmake executes without error is stored in the book's
+  jupyter-cache (``_build/.jupyter_cache``, the folder that ``jupyter-book build`` reads with
+  ``execute_notebooks: cache``), so the site built afterwards in the same ``pytest`` run (``tests/test_site.py``)
+  renders those outputs instead of executing every chapter again.
+* Order: unit tests, then the notebooks, then the site tests (they build the book from the cache); a time table of
+  these steps ends the run and is written to ``_build/ci-times.json`` for ``.ci/run``.
 """
 
+from __future__ import annotations
+
+import json
 import os
+import time
+from collections import defaultdict
 from pathlib import Path
 
-SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "datasets"
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+SHARED_DATA = ROOT.parent / "shared" / "datasets"
+BUILD = ROOT / "_build"
+NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
+TIMES_FILE = BUILD / "ci-times.json"
+SITE_TESTS = "tests/test_site.py"
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NNBOOK_MODE", "quick")
@@ -18,3 +36,183 @@ if SHARED_DATA.is_dir():
 
 # Fixture notebooks (one fails on purpose) are built by tests/test_book_build.py, never run by nbmake.
 collect_ignore_glob = ["tests/fixtures/*", "_build/*", ".venv*/*"]
+
+EXECUTED: dict[str, bool] = {}
+"""Chapter notebooks nbmake executed in this session (path relative to the repo -> succeeded)."""
+
+
+def cache_executed_notebook(path: Path, executed, cache_dir: Path = NOTEBOOK_CACHE) -> None:
+    """Store an executed notebook in the jupyter-cache that ``jupyter-book build`` (cache mode) reads.
+
+    jupyter-cache matches a notebook by its code cells' sources *and metadata* plus its kernelspec, and nbclient
+    adds timing metadata to every cell it runs, so the stored notebook is the file on disk with the executed
+    outputs copied in: exactly what myst-nb will look up.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    notebook = nbformat.read(str(path), as_version=4)
+    if len(notebook.cells) != len(executed.cells):
+        return
+    for cell, ran in zip(notebook.cells, executed.cells):
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
+    for key in ("language_info",):  # no widget state: the site loads no widget manager
+        if key in executed.metadata:
+            notebook.metadata[key] = executed.metadata[key]
+    cache = get_cache(str(cache_dir))
+    cache.cache_notebook_bundle(CacheBundleIn(notebook, uri=str(path)), check_validity=False, overwrite=True)
+
+
+def forget_notebook(path: Path, cache_dir: Path = NOTEBOOK_CACHE) -> None:
+    """Remove a notebook's cached outputs (after a failed run, so the site never shows stale ones)."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    if not cache_dir.is_dir():
+        return
+    cache = get_cache(str(cache_dir))
+    try:
+        record = cache.match_cache_notebook(nbformat.read(str(path), as_version=4))
+    except KeyError:
+        return
+    cache.remove_cache(record.pk)
+
+
+def _install_cache_hook() -> None:
+    try:
+        from nbmake.nb_run import NotebookRun
+    except ImportError:  # nbmake not installed: nothing to hook
+        return
+    if getattr(NotebookRun.execute, "_nnbook_cached", False):
+        return
+    execute = NotebookRun.execute
+
+    def execute_and_cache(self):
+        result = execute(self)
+        path = Path(self.filename).resolve()
+        try:
+            relative = str(path.relative_to(ROOT))
+        except ValueError:
+            return result
+        if not relative.startswith("chapters/"):
+            return result
+        EXECUTED[relative] = result.error is None
+        if result.error is None:
+            cache_executed_notebook(path, result.nb)
+        else:
+            forget_notebook(path)
+        return result
+
+    execute_and_cache._nnbook_cached = True  # type: ignore[attr-defined]
+    NotebookRun.execute = execute_and_cache
+
+
+_install_cache_hook()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Order and time table
+
+
+def step_of(item: pytest.Item) -> str:
+    """The CI step an item belongs to: ``unit tests``, ``notebooks`` or ``site``."""
+    if getattr(item, "nbmake", False):
+        return "notebooks"
+    if item.nodeid.startswith(SITE_TESTS):
+        return "site"
+    return "unit tests"
+
+
+ORDER = {"unit tests": 0, "notebooks": 1, "site": 2}
+WALL: dict[str, float] = defaultdict(float)
+CPU: dict[str, float] = defaultdict(float)
+CHAPTER_SECONDS: dict[str, tuple[float, float]] = {}
+PHASES: dict[str, tuple[float, float]] = {}
+"""Named phases measured inside fixtures (``site build``): (wall, cpu) seconds, listed apart from their step."""
+
+
+def cpu_seconds() -> float:
+    """User + system seconds of this process and of every child it has waited for (kernels, the book build)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: ORDER[step_of(item)])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    yield
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    step = step_of(item)
+    WALL[step] += wall
+    CPU[step] += cpu
+    if step == "notebooks":
+        CHAPTER_SECONDS[item.nodeid.split("::")[0]] = (wall, cpu)
+
+
+def record_phase(name: str, wall: float, cpu: float) -> None:
+    """Let a fixture report a phase (the book build) that the time table lists on its own line."""
+    PHASES[name] = (wall, cpu)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not WALL:
+        return
+    rows = {step: (WALL[step], CPU[step]) for step in ("unit tests", "notebooks") if step in WALL}
+    if "site" in WALL:
+        build_wall, build_cpu = PHASES.get("site build", (0.0, 0.0))
+        rows["site build"] = (build_wall, build_cpu)
+        rows["browser tests"] = (WALL["site"] - build_wall, CPU["site"] - build_cpu)
+    write = terminalreporter.write_line
+    terminalreporter.section("time per step (seconds: wall / cpu)")
+    for path, (wall, cpu) in sorted(CHAPTER_SECONDS.items()):
+        write(f"  {path:<66} {wall:7.1f} / {cpu:7.1f}")
+    for name, (wall, cpu) in rows.items():
+        write(f"{name:<68} {wall:7.1f} / {cpu:7.1f}")
+    try:
+        BUILD.mkdir(exist_ok=True)
+        TIMES_FILE.write_text(json.dumps({
+            "steps": {name: {"wall": wall, "cpu": cpu} for name, (wall, cpu) in rows.items()},
+            "chapters": {path: {"wall": wall, "cpu": cpu} for path, (wall, cpu) in CHAPTER_SECONDS.items()},
+        }, indent=1))
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The built site (tests/test_site.py)
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """Build the book with ``jupyter-book build . -W`` (from the notebooks this run executed) and return its HTML.
+
+    Chapters that nbmake executed in this run come from the cache; any other chapter is executed by the build.
+    When a chapter notebook failed in this run, the site is not built (the failure is already reported).
+    ``NNBOOK_SITE_HTML=/path/to/_build/html`` checks a site built beforehand instead of building one.
+    """
+    import subprocess
+    import sys
+
+    prebuilt = os.environ.get("NNBOOK_SITE_HTML")
+    if prebuilt:  # check a site that is already built (no build here)
+        return Path(prebuilt)
+    failed = sorted(path for path, ok in EXECUTED.items() if not ok)
+    if failed:
+        pytest.fail("the site is not built because these chapters failed: " + ", ".join(failed), pytrace=False)
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    BUILD.mkdir(exist_ok=True)
+    log = BUILD / "site-build.log"
+    start, cpu = time.perf_counter(), cpu_seconds()
+    with log.open("w") as out:
+        result = subprocess.run([str(jupyter_book), "build", str(ROOT), "-W", "--keep-going"],
+                                stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    record_phase("site build", time.perf_counter() - start, cpu_seconds() - cpu)
+    if result.returncode != 0:
+        pytest.fail(f"jupyter-book build failed (log: {log}):\n" + log.read_text()[-4000:], pytrace=False)
+    return BUILD / "html"

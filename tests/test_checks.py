@@ -5,10 +5,10 @@ from nnbook import checks
 
 def test_check_close_passes_and_fails_with_hint(capsys):
     assert checks.check_close(0.2778, 1 / 3.6, name="w")
-    assert "✅ Correct! w = 0.2778" in capsys.readouterr().out
+    assert "Correct! w = 0.2778" in capsys.readouterr().out
     assert not checks.check_close(0.3, 1 / 3.6, name="w", hint="divide by 3.6")
     out = capsys.readouterr().out
-    assert "❌ Not yet: w = 0.3 is not the expected value." in out and "Hint: divide by 3.6" in out
+    assert "Not yet: w = 0.3 is not the expected value." in out and "Hint: divide by 3.6" in out
 
 
 def test_unfinished_and_wrong_type_answers_give_hints_not_tracebacks(capsys):

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 import nnbook
+from expectations import CHAPTERS
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
@@ -37,6 +38,13 @@ def test_every_toc_entry_exists_and_every_notebook_is_in_the_toc():
         assert (REPO / f"{entry}.ipynb").exists() or (REPO / f"{entry}.md").exists(), entry
     for path in NOTEBOOKS:
         assert str(path.relative_to(REPO).with_suffix("")) in listed, f"{path} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_every_chapter_has_a_row_of_expectations(path):
+    row = CHAPTERS.get(str(path.relative_to(REPO)))
+    assert row is not None, f"add a row for {path.relative_to(REPO)} to tests/expectations.py (min_figures, budget_s)"
+    assert row.min_figures >= 0 and row.budget_s > 0
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)

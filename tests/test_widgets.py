@@ -98,7 +98,7 @@ def test_static_explorer_starts_where_the_live_sliders_start(sliders):
     explorer = sliders.static_explorer()
     html = explorer.to_html()
     assert explorer.start == [1, 1]
-    assert f'<img alt="{sliders.title}" style="max-width:100%" src="{explorer.frames[(0.1, 20)]}">' in html
+    assert f'<img data-picture alt="{sliders.title}" style="max-width:100%" src="{explorer.frames[(0.1, 20)]}">' in html
 
 
 def test_frame_explorer_initial_selects_the_first_frame():
@@ -114,3 +114,23 @@ def test_uploaded_files_reads_ipywidgets_8_and_7_values():
     assert widgets.uploaded_files(version_8) == [("a.png", b"abc")]
     assert widgets.uploaded_files(version_7) == [("a.png", b"abc")]
     assert widgets.uploaded_files(()) == []
+
+
+def test_frames_are_sharp_palette_pngs_a_fraction_of_a_full_colour_png():
+    import base64
+    import io
+
+    from PIL import Image
+
+    figure, axes = plt.subplots(figsize=(6.4, 3.2))
+    axes.plot(np.linspace(0, 1, 200), np.sin(np.linspace(0, 12, 200)), label="a curve")
+    axes.set(title="A titled figure", xlabel="x (units)", ylabel="y")
+    axes.legend()
+    uri = widgets.figure_to_data_uri(figure)
+    full = io.BytesIO()
+    figure.savefig(full, format="png", dpi=widgets.STATIC_DPI, bbox_inches="tight", facecolor="white")
+    plt.close(figure)
+    frame = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert uri.startswith("data:image/png;base64,") and frame.mode == "P"
+    assert frame.size == Image.open(full).size  # same pixels (no downscaling): as sharp as the full-colour PNG
+    assert len(base64.b64decode(uri.split(",", 1)[1])) < 0.6 * len(full.getvalue())

@@ -14,8 +14,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-PASS = "✅"
-FAIL = "❌"
+PASS = "Correct!"
+FAIL = "Not yet:"
+"""Plain words start every check message (no emoji: pages and terminals without an emoji font show them)."""
 
 
 class Verdict:
@@ -49,9 +50,9 @@ class Verdict:
 def report(passed: bool, message: str, hint: str = "") -> Verdict:
     """Print a pass line or a "not yet" line with a hint; return the :class:`Verdict`."""
     if passed:
-        print(f"{PASS} Correct! {message}".rstrip())
+        print(f"{PASS} {message}".rstrip())
     else:
-        print(f"{FAIL} Not yet: {message}" + (f"\n   Hint: {hint}" if hint else ""))
+        print(f"{FAIL} {message}" + (f"\n   Hint: {hint}" if hint else ""))
     return Verdict(passed)
 
 

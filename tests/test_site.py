@@ -1,0 +1,375 @@
+"""The built website as a reader sees it, offline, in headless Chromium.
+
+``pytest`` runs these last (see the root ``conftest.py``): the ``built_site`` fixture builds the book once from the
+notebooks nbmake has just executed, then every chapter page listed in ``_toc.yml`` is checked: figures in the
+executed notebook and on the page, no request to another host, no console error, typeset maths, solutions that
+open from their title, explorers whose picture changes with every control, page weight, and a screenshot per
+chapter in ``_build/screenshots/``. Chapters listed in ``_toc.yml`` but not yet on disk are skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from expectations import CHAPTERS
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = REPO / "_build" / ".jupyter_cache"
+SCREENSHOTS = REPO / "_build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+MAX_PAGE_BYTES = 1_500_000
+"""Page weight: the chapter's HTML file with everything inlined in it (explorer frames, figures as data URIs)."""
+
+IMG_TAG = re.compile(r"<img\b", re.I)
+SVG_PICTURE = re.compile(r"<svg\b[^>]*\bdata-picture", re.I)
+REMOTE_ASSET = re.compile(r"<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc=[\"']?(?:https?:)?//"
+                          r"|<link\b(?=[^>]*\srel=[\"']?(?:stylesheet|preload|modulepreload|icon|shortcut icon))"
+                          r"[^>]*\shref=[\"']?(?:https?:)?//", re.I)
+
+
+def toc_pages() -> list[str]:
+    """Every page listed in ``_toc.yml``, in order (``chapters/NN_name/name``), nested sections included."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    pages: list[str] = []
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return [page for page in pages if page.startswith("chapters/")]
+
+
+def source_of(page: str) -> Path | None:
+    """The page's notebook (or Markdown file), or None when it is not on disk yet."""
+    for suffix in (".ipynb", ".md"):
+        if (REPO / f"{page}{suffix}").exists():
+            return REPO / f"{page}{suffix}"
+    return None
+
+
+def chapter_param(page: str):
+    marks = [] if source_of(page) else [pytest.mark.skip(reason=f"{page} is in _toc.yml but not on disk yet")]
+    return pytest.param(page, id=page.split("/")[1], marks=marks)
+
+
+PAGES = [chapter_param(page) for page in toc_pages()]
+NOTEBOOK_PAGES = [param for param in PAGES
+                  if not (source_of(param.values[0]) and source_of(param.values[0]).suffix == ".md")]
+
+
+def min_figures(page: str) -> int:
+    """The chapter's ``min_figures`` in ``tests/expectations.py`` (a Markdown page without a row: 0)."""
+    source = source_of(page)
+    row = CHAPTERS.get(str(source.relative_to(REPO))) if source else None
+    if row is not None:
+        return row.min_figures
+    if source is not None and source.suffix == ".md":
+        return 0
+    raise AssertionError(f"{page}.ipynb has no row in tests/expectations.py: add one (min_figures, budget_s)")
+
+
+def count_figures(notebook: nbformat.NotebookNode) -> int:
+    """Pictures a reader sees in an executed notebook's outputs, counted the way the site renders them.
+
+    An output with ``text/html`` shows that HTML (the site prefers it): its ``<img>`` tags and ``<svg data-picture>``
+    drawings count. Otherwise an ``image/png``, ``image/jpeg`` or ``image/svg+xml`` output counts as one.
+    """
+    count = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if "text/html" in data:
+                markup = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+                count += len(IMG_TAG.findall(markup)) + len(SVG_PICTURE.findall(markup))
+            elif any(kind in data for kind in ("image/png", "image/jpeg", "image/svg+xml")):
+                count += 1
+    return count
+
+
+def html_page(site: Path, page: str) -> Path:
+    return site / f"{page}.html"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Without a browser
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_executed_chapter_shows_its_figures(built_site, page):
+    from jupyter_cache import get_cache
+
+    notebook = nbformat.read(str(source_of(page)), as_version=4)
+    try:
+        _, executed = get_cache(str(CACHE)).merge_match_into_notebook(notebook)
+    except KeyError:
+        pytest.fail(f"{page}: the build left no executed copy in {CACHE}")
+    shown, expected = count_figures(executed), min_figures(page)
+    assert shown >= expected, (f"{page}: the executed notebook shows {shown} figures, expected at least {expected} "
+                               "(a plotting cell drew nothing? see tests/expectations.py)")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chapter_page_holds_its_figures_and_stays_light(built_site, page):
+    path = html_page(built_site, page)
+    markup = path.read_text()
+    article = markup[markup.find('<article'):markup.rfind('</article>')]
+    shown, expected = len(IMG_TAG.findall(article)) + len(SVG_PICTURE.findall(article)), min_figures(page)
+    assert shown >= expected, f"{path.name}: {shown} images in the page, expected at least {expected}"
+    assert path.stat().st_size <= MAX_PAGE_BYTES, (
+        f"{path.name} weighs {path.stat().st_size / 1e6:.2f} MB (limit {MAX_PAGE_BYTES / 1e6:.1f} MB): "
+        "fewer or smaller explorer frames (nnbook.widgets), or fewer inline figures")
+
+
+EXERCISE_NUMBER = re.compile(r'class="admonition-title"><span class="caption-number">Exercise (\d+)\.(\d+) ')
+CHAPTER_FOLDER = re.compile(r"chapters/(\d+)_")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_exercises_are_numbered_within_their_chapter(built_site, page):
+    numbers = [(int(a), int(b)) for a, b in EXERCISE_NUMBER.findall(html_page(built_site, page).read_text())]
+    chapter = int(CHAPTER_FOLDER.match(page).group(1)) if CHAPTER_FOLDER.match(page) else None
+    if chapter is None or not numbers:
+        pytest.skip("no numbered exercises on this page")
+    assert numbers == [(chapter, k) for k in range(1, len(numbers) + 1)], (
+        f"exercises should read {chapter}.1, {chapter}.2, ...; found {numbers[:6]}")
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    offenders = {}
+    for path in sorted(built_site.rglob("*.html")):
+        found = REMOTE_ASSET.findall(path.read_text())
+        if found:
+            offenders[str(path.relative_to(built_site))] = found[:3]
+    assert not offenders, f"pages load scripts, styles or images from another host: {offenders}"
+    assert (built_site / "_static" / "mathjax" / "tex-mml-chtml.js").is_file(), "MathJax is not in the build"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# In the browser
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # noqa: D102 - keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """Serve the built site on 127.0.0.1 (a random port) for the browser; yield its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    missing = None if CHROMIUM.exists() else f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run does it)"
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing = "Playwright is missing: `pip install -r requirements.txt`"
+    if missing:  # CI must run the browser test; elsewhere say what to install and skip it
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page opened with the network blocked: console errors and requests to other hosts are recorded."""
+
+    def __init__(self, browser, base: str, url: str):
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.route("**/*", self._route(base))
+        self.page = self.context.new_page()
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        self.page.on("requestfailed", lambda request: self.errors.append(
+            f"failed request: {request.url} ({request.failure})"))
+        self.page.on("response", lambda response: response.status >= 400 and self.errors.append(
+            f"HTTP {response.status}: {response.url}"))
+        self.page.goto(url, wait_until="load")
+        self.wait_for_maths()
+
+    def _route(self, base: str):
+        def handle(route):
+            url = route.request.url
+            if url.startswith(base) or url.startswith("file://") or url.startswith("data:"):
+                route.continue_()
+            else:
+                self.blocked.append(url)
+                route.abort()
+        return handle
+
+    def wait_for_maths(self) -> None:
+        if self.page.locator(".math").count() == 0:
+            return
+        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                    timeout=30_000)
+        self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+PICTURE = """root => {
+    const p = root.querySelector('[data-picture]');
+    return p.tagName.toLowerCase() === 'img' ? p.getAttribute('src') : p.innerHTML;
+}"""
+
+MOVE = """el => {
+    if (el.tagName.toLowerCase() === 'select') {
+        if (el.options.length < 2) return false;
+        el.selectedIndex = (el.selectedIndex + 1) % el.options.length;
+    } else {
+        const low = Number(el.min || 0), high = Number(el.max || 100);
+        if (high <= low) return false;
+        el.value = Number(el.value) === low ? high : low;
+    }
+    el.dispatchEvent(new Event('input', {bubbles: true}));
+    el.dispatchEvent(new Event('change', {bubbles: true}));
+    return true;
+}"""
+
+MATHS = """() => {
+    const all = Array.from(document.querySelectorAll('.bd-article .math'));
+    return {total: all.length, raw: all.filter(m => !m.querySelector('mjx-container'))
+                                      .map(m => m.textContent.slice(0, 60))};
+}"""
+
+PICTURES = """() => {
+    const imgs = Array.from(document.querySelectorAll('.bd-article img'));
+    const svgs = document.querySelectorAll('.bd-article svg[data-picture]').length;
+    return {loaded: imgs.filter(i => i.complete && i.naturalWidth > 0).length + svgs,
+            broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))};
+}"""
+
+
+def inspect_page(browser, base: str, page: str) -> dict:
+    """Open one chapter page (network blocked) and record everything the tests below assert on, in one visit."""
+    seen = Visit(browser, base, base + page + ".html")
+    try:
+        found: dict = {"blocked": seen.blocked, "load_errors": list(seen.errors)}
+        found["maths"] = seen.page.evaluate(MATHS)
+        found["pictures"] = seen.page.evaluate(PICTURES)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        seen.page.screenshot(path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True)
+
+        problems = []
+        titles = seen.page.locator(".solution.dropdown > .admonition-title")
+        found["solutions"] = titles.count()
+        for i in range(titles.count()):
+            url = seen.page.url
+            titles.nth(i).click()
+            solution = seen.page.locator(".solution.dropdown").nth(i)
+            body = solution.locator(":scope > :not(.admonition-title)").first
+            if "toggle-hidden" in (solution.get_attribute("class") or "") or not body.is_visible():
+                problems.append(f"solution {i + 1} stays hidden after a click on its title")
+            if seen.page.url != url:
+                problems.append(f"solution {i + 1}: the click on its title navigated to {seen.page.url}")
+        found["solution_problems"] = problems
+
+        problems = []
+        explorers = seen.page.locator(".nnbook-explorer")
+        found["explorers"] = explorers.count()
+        for e in range(explorers.count()):
+            explorer = explorers.nth(e)
+            if explorer.locator("[data-picture]").count() != 1:
+                problems.append(f"explorer {e + 1} has no single [data-picture]")
+                continue
+            controls = explorer.locator("[data-param], [data-epochs]")
+            if controls.count() == 0:
+                problems.append(f"explorer {e + 1} has no controls")
+            for c in range(controls.count()):
+                before = explorer.evaluate(PICTURE)
+                if not controls.nth(c).evaluate(MOVE):
+                    continue  # a control with a single position cannot move
+                after = explorer.evaluate(PICTURE)
+                if not after or after == before:
+                    problems.append(f"explorer {e + 1}: its picture did not change when control {c + 1} moved")
+        found["explorer_problems"] = problems
+        found["errors"] = list(seen.errors)
+        return found
+    finally:
+        seen.close()
+
+
+@pytest.fixture(scope="session")
+def inspected(browser, server):
+    """``inspected(page)``: what one visit of the chapter page found (each page is opened once per session)."""
+    results: dict[str, dict] = {}
+
+    def get(page: str) -> dict:
+        if page not in results:
+            results[page] = inspect_page(browser, server, page)
+        return results[page]
+
+    return get
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_offline_without_errors(inspected, page):
+    found = inspected(page)
+    assert not found["blocked"], f"the page asked for other hosts: {found['blocked'][:5]}"
+    assert not found["errors"], f"console errors: {found['errors'][:5]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_maths_is_typeset(inspected, page):
+    maths = inspected(page)["maths"]
+    assert not maths["raw"], f"{len(maths['raw'])} of {maths['total']} formulas left as raw TeX: {maths['raw'][:3]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_shown(inspected, page):
+    pictures = inspected(page)["pictures"]
+    assert not pictures["broken"], f"images that did not load: {pictures['broken'][:3]}"
+    assert pictures["loaded"] >= min_figures(page), (
+        f"{pictures['loaded']} pictures shown, expected at least {min_figures(page)}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_solution_opens_from_its_title(inspected, page):
+    problems = inspected(page)["solution_problems"]
+    assert not problems, problems[:5]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_explorer_redraws_when_each_control_moves(inspected, page):
+    problems = inspected(page)["explorer_problems"]
+    assert not problems, problems[:5]
+
+
+def test_the_site_opened_from_disk_typesets_maths(browser, built_site):
+    """A reader who saved the site opens it from disk (file://) with no network: maths still renders."""
+    page_with_maths = next((p.values[0] for p in PAGES if source_of(p.values[0])), None)
+    if page_with_maths is None:
+        pytest.skip("no chapter on disk")
+    seen = Visit(browser, "file://", html_page(built_site, page_with_maths).as_uri())
+    try:
+        assert not seen.blocked and not seen.errors, (seen.blocked[:3], seen.errors[:3])
+        assert seen.page.locator(".bd-article mjx-container").count() > 0, "no typeset formula"
+    finally:
+        seen.close()
