@@ -131,7 +131,8 @@ def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, S
                                     "or pass --models with a folder of NAME.keras + NAME.classes.json files.")
         for name in saved.discover(folder):
             if name in served or name in RESERVED:
-                skipped.append(f"{folder / name}.keras: the name {name!r} is already taken")
+                why = "is reserved for an endpoint" if name in RESERVED else "is already served from another folder"
+                skipped.append(f"{folder / name}.keras: the name {name!r} {why}")
                 continue
             try:
                 model, spec = saved.load(name, folder)

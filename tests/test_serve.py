@@ -299,3 +299,12 @@ def test_command_line_serves_the_folder(folder):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_reserved_and_repeated_names_are_skipped(tmp_path, folder):
+    for name in ("models", "pets"):  # "models" is the /api/models endpoint; "pets" is also in `folder`
+        for suffix in (".keras", ".classes.json"):
+            (tmp_path / f"{name}{suffix}").write_bytes((folder / f"pets{suffix}").read_bytes())
+    served, skipped = serve.load_models([folder, tmp_path])
+    assert sorted(served) == ["pets", "tiny_cifar"]
+    assert any("reserved" in s for s in skipped) and any("already served" in s for s in skipped)
