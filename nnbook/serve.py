@@ -321,7 +321,8 @@ class LoadResult:
 
     def summary(self) -> str:
         """One line: requests, clients, requests/s, p50/p99 latency and errors."""
-        return (f"{self.requests} requests from {self.clients} clients in {self.wall_s:.1f} s: "
+        clients = f"{self.clients} client{'s' if self.clients != 1 else ''}"
+        return (f"{self.requests} requests from {clients} in {self.wall_s:.1f} s: "
                 f"{self.per_second:.0f} requests/s, p50 {self.percentile_ms(50):.1f} ms, "
                 f"p99 {self.percentile_ms(99):.1f} ms, {len(self.errors)} errors")
 
