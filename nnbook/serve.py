@@ -131,7 +131,8 @@ def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, S
                                     "or pass --models with a folder of NAME.keras + NAME.classes.json files.")
         for name in saved.discover(folder):
             if name in served or name in RESERVED:
-                skipped.append(f"{folder / name}.keras: the name {name!r} is already taken")
+                why = "is reserved for an endpoint" if name in RESERVED else "is already served from another folder"
+                skipped.append(f"{folder / name}.keras: the name {name!r} {why}")
                 continue
             try:
                 model, spec = saved.load(name, folder)
@@ -320,7 +321,8 @@ class LoadResult:
 
     def summary(self) -> str:
         """One line: requests, clients, requests/s, p50/p99 latency and errors."""
-        return (f"{self.requests} requests from {self.clients} clients in {self.wall_s:.1f} s: "
+        clients = f"{self.clients} client{'s' if self.clients != 1 else ''}"
+        return (f"{self.requests} requests from {clients} in {self.wall_s:.1f} s: "
                 f"{self.per_second:.0f} requests/s, p50 {self.percentile_ms(50):.1f} ms, "
                 f"p99 {self.percentile_ms(99):.1f} ms, {len(self.errors)} errors")
 

@@ -284,3 +284,27 @@ def test_json_errors_are_valid_json_strings(app):
     client = app.test_client()
     body = client.post("/api/models").get_data()
     assert json.loads(body)["status"] == 405
+
+
+def test_command_line_serves_the_folder(folder):
+    command = [sys.executable, "-m", "nnbook.serve", "--models", str(folder), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               cwd=Path(__file__).resolve().parents[1])
+    try:
+        line = process.stdout.readline()  # "serving pets, tiny_cifar at http://127.0.0.1:PORT/ (Ctrl+C stops)"
+        assert line.startswith("serving pets, tiny_cifar at http://127.0.0.1:"), line
+        base = line.split(" at ", 1)[1].split("/ ", 1)[0]
+        assert requests.get(f"{base}/health", timeout=10).json() == {"status": "ok", "models": 2}
+        assert post(base, "pets", PHOTO.read_bytes()).json()["model"] == "pets"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_reserved_and_repeated_names_are_skipped(tmp_path, folder):
+    for name in ("models", "pets"):  # "models" is the /api/models endpoint; "pets" is also in `folder`
+        for suffix in (".keras", ".classes.json"):
+            (tmp_path / f"{name}{suffix}").write_bytes((folder / f"pets{suffix}").read_bytes())
+    served, skipped = serve.load_models([folder, tmp_path])
+    assert sorted(served) == ["pets", "tiny_cifar"]
+    assert any("reserved" in s for s in skipped) and any("already served" in s for s in skipped)
