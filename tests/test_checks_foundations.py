@@ -94,6 +94,14 @@ def test_pick_activations_explains_the_wrong_one(capsys):
     assert out.count("Correct") == 3 and "vanish" in out
 
 
+def test_pick_activations_returns_a_verdict_that_shows_nothing():
+    # A bare bool as a cell's last value would print a stray "True"/"False" under the check's own message.
+    for answers in (SOLUTION_ACTIVATIONS, {}, "relu"):
+        verdict = check.pick_activations(answers)
+        assert isinstance(verdict, check.Verdict)
+        assert hasattr(verdict, "_ipython_display_")
+
+
 def test_pick_activations_needs_a_dict(capsys):
     assert not check.pick_activations("relu")
     assert "dict" in capsys.readouterr().out

@@ -70,7 +70,7 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
                           ACCURACY_HINT)
         if result is None:
             return report(False, "accuracy(...) returned None.",
-                          "replace the ... with your code and `return` the fraction of correct points.")
+                          "replace the ... with your code and `return` the fraction correct.")
         try:
             value = np.asarray(result, dtype="float64")
         except (TypeError, ValueError):
@@ -172,15 +172,15 @@ def smaller_network(model: Any, *, epochs: int = SMALL_EPOCHS, seed: int = 42) -
 
 BOUNDARY_EXPLANATIONS = {
     "a": "a circular boundary would not reach out to single training points, and the validation points come from "
-         "the same distribution as the training points: if the model had learned the circle, validation loss "
-         "would fall with training loss.",
-    "b": "tens of thousands of parameters for 40 training points are enough to memorise them, noise and all. More "
-         "data, a smaller network, regularisation or stopping at the validation minimum (early stopping) all help.",
+         "the same distribution as the training points: if the model had learned the circle, validation accuracy "
+         "would not fall while training accuracy rises.",
+    "b": "tens of thousands of parameters for 80 training points are enough to memorise them, noise and all. More "
+         "data, a smaller network, regularisation or stopping at the best validation score (early stopping) all help.",
     "c": "a diverging run would make the TRAINING loss blow up; here training loss falls towards zero.",
     "d": "the network is far larger than the chapter's 193-parameter one, which drew a circle easily.",
 }
 
 
 def read_boundary(answer: Any) -> Verdict:
-    """Exercise: what the big network's wiggly boundary and rising validation loss show (one of a–d)."""
+    """Exercise: what the big network's wiggly boundary and falling validation accuracy show (one of a–d)."""
     return check_choice(answer, "b", BOUNDARY_EXPLANATIONS, name="your answer")

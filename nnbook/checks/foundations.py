@@ -153,7 +153,7 @@ def pick_activations(answers: Any) -> Verdict:
     for task, (correct, explanations) in ACTIVATION_TASKS.items():
         print(f"{task}:")
         results.append(check_choice(answers.get(task, ...), correct, explanations, name="your choice"))
-    return all(results)
+    return Verdict(all(results))
 
 
 def steps_per_epoch(answer: Any, examples: int = 1000, batch_size: int = 32) -> Verdict:
