@@ -105,7 +105,7 @@ def sliders_state(notebook) -> dict:
 
 def test_sliders_switch_recorded_runs_and_scrub_epochs(notebook):
     before = sliders_state(notebook)
-    assert set(before["runs"]) == {"0.0003", "0.001", "0.003"}
+    assert set(before["runs"]) == {"0.001", "0.003"}
     notebook.run("sliders.controls['learning rate'].value = 0.003")
     after = sliders_state(notebook)
     assert after["draws"] == before["draws"] + 1 and after["figure"] != before["figure"]
@@ -119,19 +119,19 @@ def test_sliders_switch_recorded_runs_and_scrub_epochs(notebook):
 
 
 def test_retrain_button_trains_the_chosen_setting_live(notebook):
-    notebook.run("sliders.controls['learning rate'].value = 0.0003\nsliders.epochs.value = 1")
-    old = kernel_json(notebook, "sliders.runs[(0.0003,)]['accuracy']")
+    notebook.run("sliders.controls['learning rate'].value = 0.001\nsliders.epochs.value = 1")
+    old = kernel_json(notebook, "sliders.runs[(0.001,)]['accuracy']")
     notebook.run("sliders.button.click()")
     state = sliders_state(notebook)
-    assert state["retrains"] == 1 and state["runs"]["0.0003"] == 1
-    assert kernel_json(notebook, "sliders.runs[(0.0003,)]['accuracy']") != old
+    assert state["retrains"] == 1 and state["runs"]["0.001"] == 1 and state["setting"] == [0.001]
+    assert kernel_json(notebook, "sliders.runs[(0.001,)]['accuracy']") != old
 
 
 def test_static_sliders_carry_every_recorded_run(notebook):
     page = kernel_json(notebook, "sliders.to_html()")
     assert 'class="nnbook-explorer"' in page and "data-param" in page and "data-epochs" in page
     data = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
-    assert set(data["runs"]) == {"0.0003", "0.001", "0.003"}
+    assert set(data["runs"]) == {"0.001", "0.003"}
 
 
 def test_saved_model_classifies_unseen_photos_outside_the_notebook(notebook):
