@@ -24,7 +24,7 @@ MODELS = REPO / "chapters" / "06_cats_vs_dogs" / "models"
 
 @pytest.fixture(scope="module")
 def notebook():
-    live = run_until(NOTEBOOK, "sliders", timeout=600)
+    live = run_until(NOTEBOOK, "sliders", timeout=1800)   # per cell: generous for a loaded machine
     live.run("import json, hashlib, io")
     yield live
     live.close()
