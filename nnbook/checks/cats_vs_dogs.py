@@ -100,7 +100,7 @@ def horizontal_flip_only(augment: Any) -> Verdict:
     layers = getattr(augment, "layers", None)
     if augment is None or augment is Ellipsis or layers is None:
         return report(False, "build the pipeline with pipeline.augmentation(...) first.",
-                      "look at the ``flip`` argument of nnbook.pipeline.augmentation.")
+                      "look at the flip argument of nnbook.pipeline.augmentation.")
     flips = [layer for layer in layers if type(layer).__name__ == "RandomFlip"]
     if len(flips) != 1 or getattr(flips[0], "mode", None) != "horizontal":
         modes = [getattr(f, "mode", None) for f in flips]
