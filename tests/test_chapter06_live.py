@@ -25,7 +25,7 @@ MODELS = REPO / "chapters" / "06_cats_vs_dogs" / "models"
 @pytest.fixture(scope="module")
 def notebook():
     live = run_until(NOTEBOOK, "sliders", timeout=1800)   # per cell: generous for a loaded machine
-    live.run("import json, hashlib, io")
+    live.run("import json, hashlib, io, datetime\n_now = datetime.datetime.now(datetime.timezone.utc)")
     yield live
     live.close()
 
@@ -39,7 +39,7 @@ def upload(notebook, name: str, content: bytes) -> dict:
     notebook.run(f"_content = bytes.fromhex({content.hex()!r})")
     notebook.run("_before = (len(photo_upload.messages), len(photo_upload.shown), id(photo_upload.figure))\n"
                  f"photo_upload.upload.value = ({{'name': {name!r}, 'type': '', 'size': len(_content), "
-                 "'content': memoryview(_content), 'last_modified': 0},)")
+                 "'content': memoryview(_content), 'last_modified': _now},)")
     return kernel_json(notebook, "{'messages': photo_upload.messages[_before[0]:], "
                                  "'shown': photo_upload.shown[_before[1]:], "
                                  "'new_figure': id(photo_upload.figure) != _before[2], "
