@@ -120,7 +120,8 @@ class ImageDataset(_Described):
 class LabelledImages(_Described):
     """Images decoded from class folders: ``x`` (N, size, size, C) uint8 and ``y`` (N,) uint8.
 
-    ``skipped`` lists ``(file, reason)`` for files that could not be decoded. Unpacks as ``x, y``.
+    ``files`` are relative to ``root``, the folder the photos were read from (``Path(root) / file`` opens the
+    original photo). ``skipped`` lists ``(file, reason)`` for files that could not be decoded. Unpacks as ``x, y``.
     """
 
     x: np.ndarray
@@ -129,6 +130,7 @@ class LabelledImages(_Described):
     files: list[str]
     skipped: list[tuple[str, str]]
     source: str
+    root: str = ""
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter((self.x, self.y))
@@ -605,7 +607,7 @@ def cats_vs_dogs(size: int = 64, color: str = "rgb", n: int | None = None, *, se
     x, kept, skipped = _decode("cats_vs_dogs", chosen, root, size, color)
     y = np.array(labels, dtype=np.uint8)[pick][kept]
     names = [chosen[i].relative_to(root).as_posix() for i in kept]
-    return LabelledImages(x, y, list(CATS_VS_DOGS_CLASSES), names, skipped, where)
+    return LabelledImages(x, y, list(CATS_VS_DOGS_CLASSES), names, skipped, where, str(root))
 
 
 # ---------------------------------------------------------------------------------------------- UTKFace

@@ -221,3 +221,50 @@ def predictions_panel(
     figure.suptitle(title)
     figure.tight_layout()
     return Plot(figure, axes)
+
+
+# ------------------------------------------------------------------ comparing several training runs (chapter 6)
+
+
+def histories_grid(
+    histories: dict[str, Any],
+    metrics: Sequence[str] = ("accuracy", "loss"),
+    *,
+    title: str = "Training curves",
+    cell: tuple[float, float] = (3.2, 2.6),
+) -> Plot:
+    """Draw several runs side by side: one column per run, one row per metric, training against validation.
+
+    ``histories`` maps a run's name to a ``keras.callbacks.History`` (or its ``.history`` dict). Every panel of a
+    row shares its y-axis (accuracy-like metrics span [0, 1]) and every panel the same epochs, so the runs compare
+    at a glance. Returns a :class:`Plot` whose ``axes`` is a (metrics, runs) array.
+    """
+    logs = {name: (h.history if hasattr(h, "history") else dict(h)) for name, h in histories.items()}
+    for name, log in logs.items():
+        missing = [m for m in metrics if m not in log]
+        if missing:
+            raise KeyError(f"run {name!r} has no {missing}; it has {sorted(log)}")
+    n_epochs = max(len(log[metrics[0]]) for log in logs.values())
+    figure, axes = plt.subplots(len(metrics), len(logs), figsize=(cell[0] * len(logs), cell[1] * len(metrics) + 0.5),
+                                squeeze=False, sharex=True, sharey="row")
+    for row, metric in enumerate(metrics):
+        for col, (name, log) in enumerate(logs.items()):
+            ax = axes[row, col]
+            epochs = np.arange(1, len(log[metric]) + 1)
+            ax.plot(epochs, log[metric], color=TRAIN_COLOR, label="training")
+            if f"val_{metric}" in log:
+                ax.plot(epochs, log[f"val_{metric}"], color=VALIDATION_COLOR, label="validation")
+            ax.set_title(name if row == 0 else "", fontsize=10)
+            ax.set_xlim(0.5, n_epochs + 0.5)
+            if row == len(metrics) - 1:
+                ax.set_xlabel("epoch")
+            if col == 0:
+                ax.set_ylabel(metric)
+        if any(word in metric for word in ("acc", "auc", "precision", "recall")):
+            axes[row, 0].set_ylim(0, 1)
+        else:
+            axes[row, 0].set_ylim(bottom=0)
+    axes[0, 0].legend(fontsize=8, loc="lower right" if "acc" in metrics[0] else "best")
+    figure.suptitle(title)
+    figure.tight_layout()
+    return Plot(figure, axes)
