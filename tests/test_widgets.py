@@ -114,3 +114,11 @@ def test_uploaded_files_reads_ipywidgets_8_and_7_values():
     assert widgets.uploaded_files(version_8) == [("a.png", b"abc")]
     assert widgets.uploaded_files(version_7) == [("a.png", b"abc")]
     assert widgets.uploaded_files(()) == []
+
+
+def test_frame_explorer_caption_says_retrain_only_when_told():
+    frames = {(v,): f"data:{v}" for v in (1, 2)}
+    trained = widgets.FrameExplorer({"lr": [1, 2]}, frames, title="Runs").to_html()
+    drawn = widgets.FrameExplorer({"window": [1, 2]}, frames, title="Pooling", note="drawn when the book was built").to_html()
+    assert "retrain live" in trained
+    assert "Pooling — drawn when the book was built" in drawn and "retrain" not in drawn
