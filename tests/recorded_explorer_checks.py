@@ -14,7 +14,7 @@ LEARNING_RATES = [1e-4, 1e-3, 1e-2]
 
 def value(notebook: LiveNotebook, expression: str):
     """Evaluate ``expression`` in the notebook's kernel and return it (it must be JSON-serialisable)."""
-    return json.loads(notebook.run(f"print(json.dumps({expression}))"))
+    return json.loads(notebook.run(f"import json\nprint(json.dumps({expression}))"))
 
 
 def one_run_per_learning_rate(notebook: LiveNotebook, epochs: int) -> None:
