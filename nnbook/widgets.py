@@ -81,8 +81,8 @@ def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) 
     if old is not None:
         plt.close(old)
     output.clear_output(wait=True)
+    figure = _as_figure(draw())  # outside ``with output``: in a kernel, Output swallows exceptions raised inside it
     with output:
-        figure = _as_figure(draw())
         plt.show()
     return figure
 
