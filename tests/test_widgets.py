@@ -99,7 +99,7 @@ def test_static_explorer_starts_where_the_live_sliders_start(sliders):
     explorer = sliders.static_explorer()
     html = explorer.to_html()
     assert explorer.start == [1, 1]
-    assert f'<img alt="{sliders.title}" style="max-width:100%" src="{explorer.frames[(0.1, 20)]}">' in html
+    assert f'<img data-picture alt="{sliders.title}" style="max-width:100%" src="{explorer.frames[(0.1, 20)]}">' in html
 
 
 def test_frame_explorer_initial_selects_the_first_frame():
