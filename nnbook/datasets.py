@@ -3,7 +3,7 @@
 Loaders and what they return (all NumPy, pixels ``uint8`` 0..255; scaling to [0, 1] is done in the chapter):
 
 * ``mnist()`` -> :class:`ImageDataset`, x (N, 28, 28), y (N,) 0..9;
-  quick: 12,000 train (the offline copy has 6,309) / 10,000 test;
+  quick: 12,000 / 10,000 (the offline copy has 24,680 training images);
 * ``fashion_mnist()`` -> :class:`ImageDataset`, x (N, 28, 28), y (N,) 0..9; quick: 12,000 / 10,000;
 * ``cifar10()`` -> :class:`ImageDataset`, x (N, 32, 32, 3), y (N, 1) 0..9; quick: 5,000 / 1,000;
 * ``cifar100()`` -> :class:`ImageDataset`, x (N, 32, 32, 3), y (N, 1) 0..99 (or 0..19); quick: 10,000 / 2,000;
@@ -531,7 +531,8 @@ def mnist(n_train: int | None = None, n_test: int | None = None, *, seed: int = 
           path: str | Path | None = None) -> ImageDataset:  # fmt: skip
     """MNIST digits: x (N, 28, 28) uint8, y (N,) uint8 0..9. Quick mode: 12,000 train (cap) / 10,000 test.
 
-    The shared offline copy holds the first 6,309 official training images and the full test set.
+    The shared offline copy holds the first 24,680 official training images (about 2,400 per class) and the
+    full test set; ask for ``n_train=60_000`` to get every training image the source has.
     """
     return _array_dataset("mnist", n_train, n_test, (12_000, 10_000), seed, path)
 

@@ -94,8 +94,8 @@ def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) 
     if old is not None:
         plt.close(old)
     output.clear_output(wait=True)
+    figure = _as_figure(draw())  # outside ``with output``: in a kernel, Output swallows exceptions raised inside it
     with output:
-        figure = _as_figure(draw())
         plt.show()
     return figure
 
@@ -115,22 +115,27 @@ def live_and_static_bundle(box: widgets.Widget, text: str, static: Callable[[], 
     return bundle
 
 
+TRAINED_NOTE = "precomputed when the book was built; run the notebook (Colab or Jupyter) to retrain live."
+
+
 class FrameExplorer:
     """A kernel-free explorer: one control per parameter, flipping between precomputed images.
 
     ``frames`` maps a tuple of parameter values (in the order of ``parameters``) to an image data URI.
     Numeric parameters get a range slider, text ones a menu. ``initial`` is the combination shown first (default:
-    the last value of each parameter). ``to_html()`` returns self-contained HTML+JS.
+    the last value of each parameter). ``note`` follows the title in the caption (default: the frames were trained
+    when the book was built and retrain live in a notebook; pass your own when nothing trains).
+    ``to_html()`` returns self-contained HTML+JS.
     """
 
     def __init__(self, parameters: Mapping[str, Sequence[Any]], frames: Mapping[tuple, str], title: str = "",
-                 initial: tuple | None = None):
+                 initial: tuple | None = None, note: str = TRAINED_NOTE):
         self.parameters = {name: list(values) for name, values in parameters.items()}
         expected = set(itertools.product(*self.parameters.values()))
         if set(frames) != expected:
             raise ValueError("frames must hold exactly one image per combination of parameter values")
         self.frames = dict(frames)
-        self.title = title
+        self.title, self.note = title, note
         self.start = [len(values) - 1 for values in self.parameters.values()]
         for i, values in enumerate(self.parameters.values()):
             if initial is not None and initial[i] in values:
@@ -157,8 +162,7 @@ class FrameExplorer:
         values_json = json.dumps([[str(v) for v in values] for values in self.parameters.values()])
         first = self.frames[tuple(values[j] for values, j in zip(self.parameters.values(), self.start))]
         return f"""<div id="{uid}" class="nnbook-explorer" style="border:1px solid #ddd;padding:8px;border-radius:6px">
-<div style="font-size:90%;color:#555;margin-bottom:4px">{html.escape(self.title)} — precomputed when the book was
-built; run the notebook (Colab or Jupyter) to retrain live.</div>
+<div style="font-size:90%;color:#555;margin-bottom:4px">{html.escape(self.title)} — {html.escape(self.note)}</div>
 <div>{''.join(controls)}</div>
 <img data-picture alt="{html.escape(self.title)}" style="max-width:100%" src="{first}">
 <script>(function() {{

@@ -5,6 +5,7 @@ Skipped, with the reason, when that folder is absent. Images are decoded at 16x1
 
 from __future__ import annotations
 
+import gzip
 import os
 from collections import Counter
 from pathlib import Path
@@ -43,17 +44,30 @@ def counts(y: np.ndarray) -> list[int]:
 
 
 @needs_shared
-def test_mnist_quick_uses_all_offline_training_images():
+def test_mnist_quick_is_a_balanced_real_subset():
     d = D.mnist()
-    assert d.x_train.shape == (6309, 28, 28) and d.x_train.dtype == np.uint8
-    assert d.y_train.shape == (6309,) and d.y_train.dtype == np.uint8
+    assert d.x_train.shape == (12000, 28, 28) and d.x_train.dtype == np.uint8
+    assert d.y_train.shape == (12000,) and d.y_train.dtype == np.uint8
+    assert counts(d.y_train) == [1200] * 10
     assert d.x_test.shape == (10000, 28, 28) and d.y_test.shape == (10000,)
-    assert set(np.unique(d.y_train)) == set(range(10))
     assert d.x_train.max() == 255 and d.x_train.min() == 0
     assert d.class_names == [str(i) for i in range(10)]
     assert d.source.endswith("mnist_subset.npz (NNBOOK_DATA_DIR)")
     (x_train, y_train), (x_test, y_test) = d  # unpacks like keras.datasets
     assert x_train is d.x_train and y_test is d.y_test
+
+
+@needs_shared
+def test_mnist_offline_copy_holds_the_first_24680_official_training_images():
+    d = D.mnist(n_train=60_000)  # asking for all of MNIST gives everything the offline copy has
+    assert d.x_train.shape == (24680, 28, 28) and d.y_train.shape == (24680,)
+    # per-class counts of the first 24,680 official training labels (MANIFEST.md)
+    assert counts(d.y_train) == [2438, 2808, 2417, 2562, 2413, 2208, 2436, 2564, 2359, 2475]
+    official = Path(SHARED, "mnist", "train-labels-idx1-ubyte.gz")
+    with gzip.open(official) as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)
+    assert np.array_equal(d.y_train, labels[:24680])  # in official order, with the official labels
+    assert D.mnist(n_train=24_680).x_train.shape[0] == 24680
 
 
 @needs_shared

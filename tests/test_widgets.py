@@ -1,5 +1,6 @@
 import re
 
+import ipywidgets
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -134,3 +135,27 @@ def test_frames_are_sharp_palette_pngs_a_fraction_of_a_full_colour_png():
     assert uri.startswith("data:image/png;base64,") and frame.mode == "P"
     assert frame.size == Image.open(full).size  # same pixels (no downscaling): as sharp as the full-colour PNG
     assert len(base64.b64decode(uri.split(",", 1)[1])) < 0.6 * len(full.getvalue())
+
+
+def test_frame_explorer_caption_says_retrain_only_when_told():
+    frames = {(v,): f"data:{v}" for v in (1, 2)}
+    trained = widgets.FrameExplorer({"lr": [1, 2]}, frames, title="Runs").to_html()
+    drawn = widgets.FrameExplorer({"window": [1, 2]}, frames, title="Pooling", note="drawn when the book was built").to_html()
+    assert "retrain live" in trained
+    assert "Pooling — drawn when the book was built" in drawn and "retrain" not in drawn
+
+
+class SwallowingOutput(ipywidgets.Output):
+    """Behaves like ``Output`` in a live kernel, where ``__exit__`` shows an exception and suppresses it."""
+
+    def __exit__(self, *exc_info):
+        super().__exit__(*exc_info)
+        return True
+
+
+def test_redraw_lets_errors_of_the_drawing_reach_the_caller():
+    def fails():
+        raise ValueError("not a picture")
+
+    with pytest.raises(ValueError, match="not a picture"):
+        widgets.redraw(SwallowingOutput(), None, fails)

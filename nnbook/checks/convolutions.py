@@ -24,7 +24,7 @@ def _returns_none(fn: Callable[..., Any], args: tuple) -> bool:
         return False
 
 
-NONE_HINT = "replace the ... in the function's body with your code, and end it with return."
+NONE_HINT = "replace the ... in the function with your code, ending with return."
 
 # ------------------------------------------------------------------------------------ output shape
 
