@@ -316,7 +316,7 @@ def model_graph(model: Any, *, title: str | None = None) -> Plot:
             column[layer.name] = float(np.mean(known)) if known else 0.0
     rows = max(depth.values()) + 1
     spread = max(len(inputs), 1)
-    figure, ax = plt.subplots(figsize=(3.6 * spread + 1.5, 0.62 * rows + 0.8))
+    figure, ax = plt.subplots(figsize=(3.4 * spread + 1.5, 0.45 * rows + 0.8))
     x_of = {name: 3.2 * column[name] for name in column}
     for layer in layers:
         shape = tuple(layer.output.shape)[1:]
