@@ -81,9 +81,15 @@ def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) 
     if old is not None:
         plt.close(old)
     output.clear_output(wait=True)
+    error: Exception | None = None
     with output:
-        figure = _as_figure(draw())
-        plt.show()
+        try:
+            figure = _as_figure(draw())
+            plt.show()
+        except Exception as err:  # noqa: BLE001 - re-raised below: inside IPython, Output would swallow it
+            error = err
+    if error is not None:
+        raise error
     return figure
 
 

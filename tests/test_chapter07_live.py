@@ -17,7 +17,7 @@ NOTEBOOK = "chapters/07_age/age.ipynb"
 
 # Runs in the kernel: helpers that return plain JSON for the test to compare.
 HELPERS = """
-import hashlib, io, json
+import datetime, hashlib, io, json
 
 def _png(figure):
     buffer = io.BytesIO()
@@ -27,7 +27,7 @@ def _png(figure):
 def _upload(name, content):
     # Upload through the FileUpload widget itself (ipywidgets 8 format), as a reader's browser would.
     upload.upload.value = ({"name": name, "type": "", "size": len(content), "content": memoryview(content),
-                            "last_modified": 0},)
+                            "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
     return {"shown": list(upload.shown), "messages": list(upload.messages),
             "titles": [ax.get_title() for ax in upload.figure.axes] if upload.figure is not None else [],
             "png": _png(upload.figure) if upload.figure is not None else None}
