@@ -154,6 +154,7 @@ class Faces(_Described):
     source: str
     gender_names: list[str] = field(default_factory=lambda: list(GENDERS))
     race_names: list[str] = field(default_factory=lambda: list(RACES))
+    folder: Path | None = None  # where the files are: ``folder / files[i]`` is face i's original photo
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter((self.x, self.age, self.gender, self.race))
@@ -705,4 +706,4 @@ def utkface(size: int = 64, color: str = "rgb", n: int | None = None, *, balance
     skipped += unreadable
     table = table[pick][kept]
     return Faces(x, table[:, 0].astype(np.int32), table[:, 1].astype(np.uint8), table[:, 2].astype(np.uint8),
-                 [chosen[i].name for i in kept], skipped, where)  # fmt: skip
+                 [chosen[i].name for i in kept], skipped, where, folder=folder)  # fmt: skip

@@ -268,3 +268,117 @@ def histories_grid(
     figure.suptitle(title)
     figure.tight_layout()
     return Plot(figure, axes)
+
+
+# ---------------------------------------------------------------------- confusion matrices, groups, model graphs
+
+
+def confusion_matrix(
+    matrix: np.ndarray,
+    class_names: Sequence[str],
+    *,
+    title: str = "Confusion matrix",
+    ax: Axes | None = None,
+) -> Plot:
+    """Draw a confusion matrix (rows: true class, columns: predicted class) with its counts written in.
+
+    Each row is coloured by the share of its true class (so rare classes are as readable as common ones); the
+    numbers are the counts. Returns a :class:`Plot`.
+    """
+    matrix = np.asarray(matrix)
+    k = len(class_names)
+    if matrix.shape != (k, k):
+        raise ValueError(f"matrix has shape {matrix.shape}; expected ({k}, {k}) for {k} class names.")
+    shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    figure, ax = _axes(ax, figsize=(0.45 * k + 2.8, 0.4 * k + 2.2))
+    shown = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    figure.colorbar(shown, ax=ax, label="share of the true class's examples")
+    for (true, guess), count in np.ndenumerate(matrix):
+        if count:
+            ax.text(guess, true, str(count), ha="center", va="center", fontsize=7 if k > 12 else 8,
+                    color="white" if shares[true, guess] > 0.5 else "black")
+    ax.set_xticks(range(k), class_names, rotation=60 if k > 12 else 45, ha="right", fontsize=8)
+    ax.set_yticks(range(k), class_names, fontsize=8)
+    ax.grid(False)
+    _label(ax, title, "predicted class", "true class")
+    figure.tight_layout()
+    return Plot(figure, ax)
+
+
+def group_errors(
+    rows_by_attribute: dict[str, Sequence[Any]],
+    *,
+    title: str = "Error by group",
+    ylabel: str = "mean error",
+    reference: float | None = None,
+) -> Plot:
+    """One panel per attribute: each group's mean error as a dot with its interval, its count under the name.
+
+    ``rows_by_attribute`` maps a panel title to rows with ``group``, ``count``, ``mean``, ``low``, ``high``
+    (:class:`nnbook.metrics.GroupError`); ``reference`` (e.g. the overall error) is drawn as a dashed line.
+    """
+    panels = list(rows_by_attribute.items())
+    widths = [max(len(rows), 2) for _, rows in panels]
+    figure, axes = plt.subplots(1, len(panels), figsize=(1.5 + 0.55 * sum(widths) + 1.2 * len(panels), 3.8),
+                                sharey=True, squeeze=False, gridspec_kw={"width_ratios": widths})
+    for ax, (attribute, rows) in zip(axes[0], panels):
+        x = np.arange(len(rows))
+        means = np.array([r.mean for r in rows])
+        below = means - np.array([r.low for r in rows])
+        above = np.array([r.high for r in rows]) - means
+        ax.errorbar(x, means, yerr=[below, above], fmt="o", color="tab:blue", capsize=4)
+        ax.set_xticks(x, [f"{r.group}\nn={r.count}" for r in rows], fontsize=8,
+                      rotation=0 if len(rows) <= 5 else 45, ha="center" if len(rows) <= 5 else "right")
+        if reference is not None:
+            ax.axhline(reference, color="gray", linestyle="--", linewidth=1, label="all faces")
+            ax.legend(fontsize=8, loc="upper left")
+        ax.set_title(attribute, fontsize=10)
+        ax.set_xlim(-0.6, len(rows) - 0.4)
+    axes[0][0].set_ylabel(ylabel)
+    figure.suptitle(title)
+    figure.tight_layout()
+    return Plot(figure, axes[0])
+
+
+def model_graph(model: Any, *, title: str | None = None) -> Plot:
+    """Draw a Keras model's layers as boxes joined by arrows, inputs at the top, one column per branch.
+
+    A drawing without Graphviz (which ``keras.utils.plot_model`` needs): each box shows the layer's name, type and
+    output shape, so the branches of a multi-input model and where they join are visible. Returns a :class:`Plot`.
+    """
+    layers = list(model.layers)
+    parents = {layer.name: [t._keras_history.operation.name for node in layer._inbound_nodes  # noqa: SLF001
+                            for t in node.input_tensors if hasattr(t, "_keras_history")]
+               for layer in layers}  # fmt: skip
+    depth: dict[str, int] = {}
+    for layer in layers:  # model.layers is in topological order
+        depth[layer.name] = 1 + max((depth[p] for p in parents[layer.name] if p in depth), default=-1)
+    column: dict[str, float] = {}
+    inputs = [layer.name for layer in layers if not parents[layer.name]]
+    for i, name in enumerate(inputs):
+        column[name] = float(i)
+    for layer in layers:
+        known = [column[p] for p in parents[layer.name] if p in column]
+        if layer.name not in column:
+            column[layer.name] = float(np.mean(known)) if known else 0.0
+    rows = max(depth.values()) + 1
+    spread = max(len(inputs), 1)
+    figure, ax = plt.subplots(figsize=(3.4 * spread + 1.5, 0.45 * rows + 0.8))
+    x_of = {name: 3.2 * column[name] for name in column}
+    for layer in layers:
+        shape = tuple(layer.output.shape)[1:]
+        label = f"{layer.name}: {type(layer).__name__}  {shape}"
+        ax.text(x_of[layer.name], -depth[layer.name], label, ha="center", va="center", fontsize=8,
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "#e8f0fb" if parents[layer.name] else "#fde9d9",
+                      "edgecolor": "#555"})
+        for parent in parents[layer.name]:
+            ax.annotate("", xy=(x_of[layer.name], -depth[layer.name] + 0.28),
+                        xytext=(x_of[parent], -depth[parent] - 0.28),
+                        arrowprops={"arrowstyle": "->", "color": "#555"})
+    xs = list(x_of.values())
+    ax.set_xlim(min(xs) - 2.2, max(xs) + 2.2)
+    ax.set_ylim(-rows + 0.4, 0.6)
+    ax.axis("off")
+    ax.set_title(title or f"{model.name}: {model.count_params():,} parameters")
+    figure.tight_layout()
+    return Plot(figure, ax)
