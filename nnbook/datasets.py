@@ -6,7 +6,8 @@ Loaders and what they return (all NumPy, pixels ``uint8`` 0..255; scaling to [0,
   quick: 12,000 / 10,000 (the offline copy has 24,680 training images);
 * ``fashion_mnist()`` -> :class:`ImageDataset`, x (N, 28, 28), y (N,) 0..9; quick: 12,000 / 10,000;
 * ``cifar10()`` -> :class:`ImageDataset`, x (N, 32, 32, 3), y (N, 1) 0..9; quick: 5,000 / 1,000;
-* ``cifar100()`` -> :class:`ImageDataset`, x (N, 32, 32, 3), y (N, 1) 0..99 (or 0..19); quick: 10,000 / 2,000;
+* ``cifar100()`` -> :class:`ImageDataset`, x (N, 32, 32, 3), y (N, 1) 0..99 (or 0..19); quick: 10,000 / 2,000
+  (the offline ``cifar100_subset.npz`` holds 1,117 / 916);
 * ``cats_vs_dogs()`` -> :class:`LabelledImages`, x (N, size, size, C), y (N,) 0 cat / 1 dog; quick: 1,000;
 * ``utkface()`` -> :class:`Faces`, x (N, size, size, C), age, gender, race (N,); quick: 1,500.
 
@@ -29,7 +30,7 @@ Each ``<name>/`` folder may hold any of these layouts (first match wins):
 * ``mnist/``: ``mnist.npz`` (Keras), the four official ``*-idx?-ubyte.gz`` files, or ``mnist_subset.npz``;
 * ``fashion_mnist/``: the four official ``*-idx?-ubyte.gz`` files;
 * ``cifar10/``: ``cifar-10-batches-py/``, ``cifar-10-python.tar.gz`` or ``cifar10_subset.npz``;
-* ``cifar100/``: ``cifar-100-python/`` or ``cifar-100-python.tar.gz``;
+* ``cifar100/``: ``cifar-100-python/``, ``cifar-100-python.tar.gz`` or ``cifar100_subset.npz``;
 * ``cats_vs_dogs/``: ``cat/*.jpg`` and ``dog/*.jpg`` (also ``PetImages/Cat``, ``PetImages/Dog``);
 * ``utkface/``: the ``*.jpg.chip.jpg`` faces, flat or in a ``UTKFace/`` subfolder.
 
@@ -221,13 +222,13 @@ _LAYOUTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "mnist": ("mnist.npz", _IDX, "mnist_subset.npz"),
     "fashion_mnist": (_IDX,),
     "cifar10": ("cifar-10-batches-py", "cifar-10-python.tar.gz", "cifar10_subset.npz"),
-    "cifar100": ("cifar-100-python", "cifar-100-python.tar.gz"),
+    "cifar100": ("cifar-100-python", "cifar-100-python.tar.gz", "cifar100_subset.npz"),
 }
 _LAYOUT_HELP = {
     "mnist": "mnist.npz, or the four *-idx?-ubyte.gz files, or mnist_subset.npz",
     "fashion_mnist": "the four *-idx?-ubyte.gz files",
     "cifar10": "cifar-10-batches-py/ or cifar-10-python.tar.gz or cifar10_subset.npz",
-    "cifar100": "cifar-100-python/ or cifar-100-python.tar.gz",
+    "cifar100": "cifar-100-python/ or cifar-100-python.tar.gz or cifar100_subset.npz",
     "cats_vs_dogs": "cat/*.jpg and dog/*.jpg",
     "utkface": "the UTKFace *.jpg.chip.jpg files (aligned & cropped faces)",
 }
@@ -461,6 +462,8 @@ def _cifar_arrays(batch: dict[str, object], label_key: str, dtype: str) -> tuple
 
 def _read_arrays(name: str, found: Path, label_mode: str = "fine") -> tuple[tuple[np.ndarray, ...], list[str]]:
     """Read ``(x_train, y_train, x_test, y_test)`` and class names from any layout of ``name``."""
+    if found.suffix == ".npz" and name == "cifar100":
+        return _read_cifar100_npz(found, label_mode)
     if found.suffix == ".npz":
         with np.load(found, allow_pickle=False) as d:
             arrays = tuple(d[k] for k in ("x_train", "y_train", "x_test", "y_test"))
@@ -480,6 +483,26 @@ def _read_arrays(name: str, found: Path, label_mode: str = "fine") -> tuple[tupl
     key = f"{label_mode}_labels"
     names = [n.decode() if isinstance(n, bytes) else n for n in data["meta"][f"{label_mode}_label_names"]]
     return (*_cifar_arrays(data["train"], key, "int64"), *_cifar_arrays(data["test"], key, "int64")), names
+
+
+def _read_cifar100_npz(found: Path, label_mode: str) -> tuple[tuple[np.ndarray, ...], list[str]]:
+    """Read ``cifar100_subset.npz``: fine labels in ``y_*``, coarse in ``y_*_coarse``, names in ``*_names``."""
+    suffix = "" if label_mode == "fine" else "_coarse"
+    keys = ("x_train", f"y_train{suffix}", "x_test", f"y_test{suffix}", f"{label_mode}_names")
+    try:
+        with np.load(found, allow_pickle=False) as d:
+            missing = [k for k in keys if k not in d.files]
+            if missing:
+                raise DatasetFormatError(f"{found} lacks {', '.join(missing)}; it has {', '.join(d.files)}.")
+            x_train, y_train, x_test, y_test, names = (d[k] for k in keys)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
+        raise DatasetFormatError(f"{found} is not a readable .npz file: {err}") from err
+    if len(y_train) != len(x_train) or len(y_test) != len(x_test):
+        raise DatasetFormatError(f"{found}: {len(x_train)}/{len(x_test)} images but "
+                                 f"{len(y_train)}/{len(y_test)} labels.")  # fmt: skip
+    labels = (y.astype("int64").reshape(-1, 1) for y in (y_train, y_test))  # as the official pickles give them
+    y_train, y_test = labels
+    return (x_train, y_train, x_test, y_test), [str(n) for n in names]
 
 
 _CLASSES = {"mnist": MNIST_CLASSES, "fashion_mnist": FASHION_MNIST_CLASSES, "cifar10": CIFAR10_CLASSES}
@@ -556,9 +579,11 @@ def cifar10(n_train: int | None = None, n_test: int | None = None, *, seed: int 
 
 def cifar100(n_train: int | None = None, n_test: int | None = None, *, label_mode: str = "fine",
              seed: int = config.DEFAULT_SEED, path: str | Path | None = None) -> ImageDataset:  # fmt: skip
-    """CIFAR-100: x (N, 32, 32, 3) uint8, y (N, 1) int64 (100 fine or 20 coarse classes).
+    """CIFAR-100: x (N, 32, 32, 3) uint8, y (N, 1) int64 (100 fine or 20 coarse classes, ``label_mode``).
 
-    Quick mode: 10,000 train / 2,000 test.
+    ``class_names`` are the fine (apple ... worm) or coarse names, in the official order. Quick mode:
+    10,000 train / 2,000 test. The shared offline copy (``cifar100_subset.npz``) holds official training
+    images 0-1,116 and test images 0-915, bit-exact: all 100 classes, but only about 11 training images each.
     """
     if label_mode not in ("fine", "coarse"):
         raise ValueError(f"label_mode={label_mode!r} is not valid; use 'fine' or 'coarse'.")

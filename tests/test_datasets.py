@@ -112,13 +112,7 @@ def test_cifar10_quick_and_full(monkeypatch):
     assert counts(full.y_train) == [1005, 974, 1032, 1016, 999, 937, 1030, 1001, 1025, 981]
 
 
-@needs_shared
-def test_cifar100_is_not_in_the_shared_folder_and_says_so():
-    # the full message is checked in test_datasets_downloads.py; here: it names this dataset's source and layout
-    url = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
-    pattern = rf"^cifar100: (.|\n)*tried: {url}(.|\n)*cifar-100-python/"
-    with pytest.raises(D.DatasetNotFoundError, match=pattern):
-        D.cifar100()
+# CIFAR-100 (now in the shared folder as cifar100_subset.npz): tests/test_datasets_cifar100.py
 
 
 # ------------------------------------------------------------------------------------------ cats vs dogs
