@@ -30,7 +30,7 @@ def _fingerprint():
 
 @pytest.fixture(scope="module")
 def notebook():
-    live = run_until(NOTEBOOK, "explorer", timeout=600)
+    live = run_until(NOTEBOOK, "explorer", timeout=1800)   # per cell; the 12 runs take ~1 min on an idle machine
     live.run(STATE)
     yield live
     live.close()
