@@ -7,7 +7,10 @@
   jupyter-cache (``_build/.jupyter_cache``, the folder that ``jupyter-book build`` reads with
   ``execute_notebooks: cache``), so the site built afterwards in the same ``pytest`` run (``tests/test_site.py``)
   renders those outputs instead of executing every chapter again.
-* Order: unit tests, then the notebooks, then the site tests (they build the book from the cache); a time table of
+* **Live tests reuse that run.** A chapter's live tests (``tests/test_chapterNN_*.py``, module constant
+  ``NOTEBOOK``) are ordered right after the chapter's nbmake item and drive the very kernel nbmake executed it in,
+  kept alive for them (``tests/notebook_kernel.py``), so no chapter executes twice.
+* Order: unit tests, then each notebook followed by its live tests, then the site tests (they build the book from the cache); a time table of
   these steps ends the run and is written to ``_build/ci-times.json`` for ``.ci/run``.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -22,6 +26,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tests"))
+import notebook_kernel  # noqa: E402 - the kernels kept for the chapters' live tests
+
+LIVE_CHAPTERS: set[str] = set()
+"""Chapters with live tests collected in this session (their modules' ``NOTEBOOK``): nbmake keeps their kernel."""
 SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"
 NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
@@ -82,6 +91,7 @@ def forget_notebook(path: Path, cache_dir: Path = NOTEBOOK_CACHE) -> None:
 
 def _install_cache_hook() -> None:
     try:
+        from nbclient import NotebookClient
         from nbmake.nb_run import NotebookRun
     except ImportError:  # nbmake not installed: nothing to hook
         return
@@ -90,19 +100,37 @@ def _install_cache_hook() -> None:
     execute = NotebookRun.execute
 
     def execute_and_cache(self):
-        result = execute(self)
         path = Path(self.filename).resolve()
         try:
             relative = str(path.relative_to(ROOT))
         except ValueError:
-            return result
+            return execute(self)
         if not relative.startswith("chapters/"):
-            return result
+            return execute(self)
+        # Run it as nbmake does, but keep the kernel: the chapter's live tests (ordered next) use it.
+        clients = []
+        client_execute = NotebookClient.execute
+
+        def execute_keeping_kernel(client, **kwargs):
+            clients.append(client)
+            return client_execute(client, cleanup_kc=False, **kwargs)
+
+        NotebookClient.execute = execute_keeping_kernel
+        try:
+            result = execute(self)
+        finally:
+            NotebookClient.execute = client_execute
         EXECUTED[relative] = result.error is None
         if result.error is None:
             cache_executed_notebook(path, result.nb)
         else:
             forget_notebook(path)
+            notebook_kernel.FAILED.add(relative)
+        for client in clients:
+            if result.error is None and relative in LIVE_CHAPTERS and client.km is not None:
+                notebook_kernel.keep(relative, client, result.nb)
+            elif client.km is not None:
+                client._cleanup_kernel()  # noqa: SLF001 - what nbmake's run would have done
         return result
 
     execute_and_cache._nnbook_cached = True  # type: ignore[attr-defined]
@@ -112,17 +140,79 @@ def _install_cache_hook() -> None:
 _install_cache_hook()
 
 
+def _install_plain_failure_report() -> None:
+    """nbmake reports an unexpected exception (a kernel that died, say) with a colourised traceback; if that
+    colouring itself fails, pytest aborts the whole session (INTERNALERROR) and no later chapter or the site is
+    tested. Fall back to the plain traceback instead."""
+    try:
+        from nbmake.pytest_items import NotebookItem
+    except ImportError:
+        return
+    if getattr(NotebookItem.repr_failure, "_nnbook_plain", False):
+        return
+    repr_failure = NotebookItem.repr_failure
+
+    def plain_on_error(self, excinfo, style=None):
+        try:
+            return repr_failure(self, excinfo, style)
+        except Exception as error:  # noqa: BLE001 - any failure to format must not abort the session
+            return f"{excinfo.typename}: {excinfo.value}\n{excinfo.getrepr(style='short')}\n(report: {error!r})"
+
+    plain_on_error._nnbook_plain = True  # type: ignore[attr-defined]
+    NotebookItem.repr_failure = plain_on_error
+
+
+_install_plain_failure_report()
+
+
+def _raise_open_file_limit() -> None:
+    """Kernels, servers and browsers each hold sockets: allow this process as many open files as the system does."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):
+            pass
+
+
+_raise_open_file_limit()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Order and time table
 
 
+def chapter_of(item: pytest.Item) -> str | None:
+    """The chapter notebook a live test drives (its module's ``NOTEBOOK``), else None."""
+    module = getattr(item, "module", None)
+    notebook = getattr(module, "NOTEBOOK", None)
+    return notebook if isinstance(notebook, str) and notebook.startswith("chapters/") else None
+
+
 def step_of(item: pytest.Item) -> str:
-    """The CI step an item belongs to: ``unit tests``, ``notebooks`` or ``site``."""
+    """The CI step an item belongs to: ``unit tests``, ``notebooks``, ``live checks`` or ``site``."""
     if getattr(item, "nbmake", False):
         return "notebooks"
     if item.nodeid.startswith(SITE_TESTS):
         return "site"
+    if chapter_of(item):
+        return "live checks"
     return "unit tests"
+
+
+def order_of(item: pytest.Item) -> tuple:
+    """Unit tests; then each chapter, its live tests right after it (they reuse its kernel); then the site."""
+    step = step_of(item)
+    if step == "notebooks":
+        return (1, item.nodeid.split("::")[0], 0)
+    if step == "live checks":
+        return (1, chapter_of(item), 1)
+    return (ORDER[step], "", 0)
 
 
 ORDER = {"unit tests": 0, "notebooks": 1, "site": 2}
@@ -140,7 +230,13 @@ def cpu_seconds() -> float:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    items.sort(key=lambda item: ORDER[step_of(item)])
+    items.sort(key=order_of)
+    LIVE_CHAPTERS.update(chapter for chapter in map(chapter_of, items) if chapter)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for kept in list(notebook_kernel.KEPT.values()):
+        kept.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -163,7 +259,7 @@ def record_phase(name: str, wall: float, cpu: float) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not WALL:
         return
-    rows = {step: (WALL[step], CPU[step]) for step in ("unit tests", "notebooks") if step in WALL}
+    rows = {step: (WALL[step], CPU[step]) for step in ("unit tests", "notebooks", "live checks") if step in WALL}
     if "site" in WALL:
         build_wall, build_cpu = PHASES.get("site build", (0.0, 0.0))
         rows["site build"] = (build_wall, build_cpu)

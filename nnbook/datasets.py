@@ -263,8 +263,20 @@ def _class_dir(root: Path, name: str) -> Path | None:
     return None
 
 
+def _inside(found: Path, base: Path) -> str:
+    """``found`` relative to ``base`` (``mnist/mnist.npz``), or its last two parts when it lies elsewhere."""
+    try:
+        return found.relative_to(base).as_posix()
+    except ValueError:
+        return "/".join(found.parts[-2:])
+
+
 def _locate(name: str, path: str | Path | None) -> tuple[Path, str]:
-    """Find ``name``'s data (see the module docstring for the order); return it and a description."""
+    """Find ``name``'s data (see the module docstring for the order); return it and a description.
+
+    The description names the kind of source and the file *within* it (``$NNBOOK_DATA_DIR/mnist/...``,
+    ``nnbook cache/...``), never the builder's absolute paths: it is printed on every page of the site.
+    """
     if path is not None:
         found = _first_layout(name, Path(path))
         if found is None:
@@ -275,17 +287,18 @@ def _locate(name: str, path: str | Path | None) -> tuple[Path, str]:
     if data is not None:
         found = _first_layout(name, data / name)
         if found is not None:
-            return found, f"{found} (NNBOOK_DATA_DIR)"
+            return found, f"$NNBOOK_DATA_DIR/{_inside(found, data)} (NNBOOK_DATA_DIR)"
         looked.append(f"{data / name} (NNBOOK_DATA_DIR)")
     cache = config.cache_dir() / name
     found = _first_layout(name, cache)
     if found is not None:
-        return found, f"{found} (cache)"
+        return found, f"nnbook cache/{_inside(found, config.cache_dir())} (cache)"
     looked.append(f"{cache} (cache)")
     _install(name, cache, looked)
     found = _first_layout(name, cache)
     assert found is not None  # _install checked the layout
-    return found, f"{found} (downloaded from {', '.join(r.url for r in SOURCES[name])})"
+    shown = _inside(found, config.cache_dir())
+    return found, f"nnbook cache/{shown} (downloaded from {', '.join(r.url for r in SOURCES[name])})"
 
 
 # ----------------------------------------------------------------------------------------- downloads

@@ -77,9 +77,6 @@ def bad_files(real: bytes) -> dict[str, tuple[bytes, str]]:
     }
 
 
-@pytest.mark.xfail(reason="TODO(ch06): failed in the last kernel run at 03:52 UTC for a reason not yet diagnosed; "
-                          "the same uploads through nnbook.upload outside a kernel give the expected one-line "
-                          "messages", strict=False)
 @pytest.mark.parametrize("kind", ["notes.txt", "empty.jpg", "truncated.jpg", "enormous.png"])
 def test_bad_uploads_give_one_line_and_the_widget_keeps_working(notebook, kind):
     name, real = a_test_photo(notebook)

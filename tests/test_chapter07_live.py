@@ -11,18 +11,13 @@ import re
 
 import pytest
 
-from notebook_kernel import run_until
+from notebook_kernel import PNG_DIGEST, run_until
 
 NOTEBOOK = "chapters/07_age/age.ipynb"
 
 # Runs in the kernel: helpers that return plain JSON for the test to compare.
 HELPERS = """
-import datetime, hashlib, io, json
-
-def _png(figure):
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=40)
-    return hashlib.sha256(buffer.getvalue()).hexdigest()
+import datetime, json
 
 def _upload(name, content):
     # Upload through the FileUpload widget itself (ipywidgets 8 format), as a reader's browser would.
@@ -44,7 +39,7 @@ FACE = (faces.folder / faces.files[val[5]]).read_bytes()
 @pytest.fixture(scope="module")
 def notebook():
     live = run_until(NOTEBOOK, "sliders", timeout=600)
-    live.run(HELPERS)
+    live.run(PNG_DIGEST + HELPERS)
     yield live
     live.close()
 

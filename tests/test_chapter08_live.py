@@ -13,17 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from notebook_kernel import run_until
+from notebook_kernel import PNG_DIGEST, run_until
 
 NOTEBOOK = "chapters/08_cifar/cifar.ipynb"
 
 STATE = """
-import hashlib, io, json
-
-def _png(figure):
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=40)
-    return hashlib.sha256(buffer.getvalue()).hexdigest()
+import json
 
 def _explorer():
     return {"draws": sliders.draws, "retrains": sliders.retrains, "png": _png(sliders.figure),
@@ -35,7 +30,7 @@ def _explorer():
 @pytest.fixture(scope="module")
 def notebook():
     live = run_until(NOTEBOOK, "sliders", timeout=600)
-    live.run(STATE)
+    live.run(PNG_DIGEST + STATE)
     yield live
     live.close()
 

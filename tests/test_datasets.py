@@ -52,7 +52,7 @@ def test_mnist_quick_is_a_balanced_real_subset():
     assert d.x_test.shape == (10000, 28, 28) and d.y_test.shape == (10000,)
     assert d.x_train.max() == 255 and d.x_train.min() == 0
     assert d.class_names == [str(i) for i in range(10)]
-    assert d.source.endswith("mnist_subset.npz (NNBOOK_DATA_DIR)")
+    assert d.source == "$NNBOOK_DATA_DIR/mnist/mnist_subset.npz (NNBOOK_DATA_DIR)"
     (x_train, y_train), (x_test, y_test) = d  # unpacks like keras.datasets
     assert x_train is d.x_train and y_test is d.y_test
 

@@ -138,7 +138,8 @@ def test_mnist_npz_is_downloaded_hash_checked_and_cached(monkeypatch, cache, ser
     d = D.mnist()
     np.testing.assert_array_equal(d.x_train, x_train)
     np.testing.assert_array_equal(d.y_test, y_test)
-    assert d.source == f"{cache / 'mnist' / 'mnist.npz'} (downloaded from {(server / 'mnist.npz').as_uri()})"
+    assert d.source == f"nnbook cache/mnist/mnist.npz (downloaded from {(server / 'mnist.npz').as_uri()})"
+    assert str(cache) not in d.source  # the site shows no builder's paths
     assert (cache / "mnist" / "mnist.npz").is_file() and leftovers(cache) == []
     (server / "mnist.npz").unlink()  # the second load must come from the cache
     assert D.mnist().source.endswith("mnist.npz (cache)")

@@ -68,6 +68,15 @@ def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
         return None
 
 
+def hint_for_number(answer: Any, hints: dict[int, str]) -> str:
+    """Return the hint ``hints`` keeps for the whole number ``answer`` rounds down to, or "" (any other answer)."""
+    try:
+        number = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
+    except (TypeError, ValueError, IndexError):
+        return ""
+    return hints.get(int(number), "") if np.isfinite(number) else ""
+
+
 def check_close(answer: Any, expected: float, *, name: str = "your answer", rtol: float = 1e-3,
                 atol: float = 1e-6, hint: str = "") -> Verdict:
     """Check one number against ``expected`` (relative tolerance ``rtol``); print the result, return it."""

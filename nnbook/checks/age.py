@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnbook.checks import Verdict, check_choice, check_close, report
+from nnbook.checks import Verdict, check_choice, check_close, hint_for_number, report
 from nnbook.datasets import age_bin, age_bin_names
 
 METRIC_OPTIONS = {
@@ -64,11 +64,7 @@ def extra_parameters_for_gender(answer: Any, units: int = 250) -> Verdict:
         1: "the one new input number connects to every neuron of the first dense layer, each with its own weight.",
         2 * units: "gender is one number (0 or 1), so it adds one weight per neuron, not two.",
     }
-    try:
-        number = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
-    except (TypeError, ValueError, IndexError):
-        number = None
-    hint = hints.get(int(number), "") if number is not None and np.isfinite(number) else ""
+    hint = hint_for_number(answer, hints)
     return check_close(answer, units, name="the extra parameters", rtol=0, atol=0.5,
                        hint=hint or f"the concatenated vector grows by one number; the first dense layer has {units} "
                                     "neurons, and each has one weight per input number.")

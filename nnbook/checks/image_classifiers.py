@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnbook.checks import Verdict, check_choice, check_close, report
+from nnbook.checks import Verdict, check_choice, check_close, hint_for_number, report
 
 LOSSES = ("SparseCategoricalCrossentropy", "CategoricalCrossentropy", "BinaryCrossentropy", "MeanSquaredError")
 """The options of the loss exercise, as Keras names the loss classes."""
@@ -38,11 +38,7 @@ def dense_parameters(answer: Any, inputs: int = 28 * 28, units: int = 128) -> Ve
         inputs * units + inputs: "there is one bias per neuron (per output), not one per input.",
         28 * units + units: "Flatten turns a 28×28 image into 28 × 28 = 784 numbers; every one of them is an input.",
     }
-    try:
-        number = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
-    except (TypeError, ValueError, IndexError):
-        number = None
-    hint = hints.get(int(number), "") if number is not None and np.isfinite(number) else ""
+    hint = hint_for_number(answer, hints)
     return check_close(answer, expected, name="the parameter count", rtol=0, atol=0.5,
                        hint=hint or f"weights: one per (input, neuron) pair; biases: one per neuron; "
                                     f"{inputs:,} inputs and {units} neurons here.")
