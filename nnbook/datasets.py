@@ -84,13 +84,16 @@ class DatasetFormatError(DatasetError):
 
 
 class _Described:
-    """Gives the result dataclasses a short repr: arrays as dtype+shape, long lists as their length."""
+    """Gives the result dataclasses a short repr: arrays as dtype+shape, long lists as their length, and folders
+    by their last part only (a chapter's printed output must not show the builder's paths)."""
 
     def __repr__(self) -> str:
         parts = []
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
-            if isinstance(value, np.ndarray):
+            if f.name in ("folder", "root") and value:
+                parts.append(f"{f.name}=…/{Path(value).name}")
+            elif isinstance(value, np.ndarray):
                 parts.append(f"{f.name}={value.dtype}{value.shape}")
             elif f.name in ("files", "skipped") and len(value) > 3:
                 parts.append(f"{f.name}=[{len(value)} items]")

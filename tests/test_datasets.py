@@ -174,6 +174,8 @@ def test_utkface_full_folder_labels(all_faces):
     assert counts(d.race) == [1260, 568, 413, 527, 232]
     age, gender, race = D.parse_utkface_name(d.files[0])
     assert (d.age[0], d.gender[0], d.race[0]) == (age, gender, race)
+    shown = repr(d)  # chapters print it: the folder by its last part, never the machine's path
+    assert "folder=…/utkface" in shown and f"folder={d.folder}" not in shown
 
 
 @needs_shared

@@ -150,6 +150,18 @@ def test_exercises_are_numbered_within_their_chapter(built_site, page):
         f"exercises should read {chapter}.1, {chapter}.2, ...; found {numbers[:6]}")
 
 
+def test_no_page_shows_the_builders_folders(built_site):
+    """Dataset lines, reprs and tracebacks name the kind of source, never the machine's paths."""
+    private = {str(REPO), str(REPO.parent / "shared"), str(Path.home())} - {"/", ""}
+    offenders = {}
+    for path in sorted(built_site.rglob("*.html")):
+        text = path.read_text()
+        found = sorted(folder for folder in private if folder in text)
+        if found:
+            offenders[str(path.relative_to(built_site))] = found
+    assert not offenders, f"pages print local folders: {offenders}"
+
+
 def test_no_page_loads_anything_from_another_host(built_site):
     offenders = {}
     for path in sorted(built_site.rglob("*.html")):
