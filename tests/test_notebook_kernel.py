@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import nbformat
@@ -76,3 +77,35 @@ def test_each_chapters_live_tests_run_right_after_it_and_the_site_last():
         "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb", "tests/test_chapter06_live.py",
         "tests/test_site.py",
     ]
+
+
+class _Channel:
+    """A channel whose long polls miss a message that has arrived (jupyter/nbclient#312) until polled afresh."""
+
+    def __init__(self, misses: int):
+        self.misses, self.timeouts = misses, []
+
+    async def get_msg(self, timeout=None):
+        self.timeouts.append(timeout)
+        if self.misses:
+            self.misses -= 1
+            await asyncio.sleep(timeout or 0)   # a poll that sees nothing waits its whole timeout
+            raise notebook_kernel.Empty
+        return {"msg": "reply"}
+
+
+def test_channels_are_polled_afresh_in_short_steps_up_to_the_deadline():
+    kc = SimpleNamespace(shell_channel=_Channel(misses=3), iopub_channel=_Channel(misses=0))
+    notebook_kernel.repoll_channels(kc)
+    assert asyncio.run(kc.shell_channel.get_msg(timeout=600)) == {"msg": "reply"}
+    assert kc.shell_channel.timeouts == [notebook_kernel.REPOLL_S] * 4  # never one 600 s wait
+
+    never = SimpleNamespace(shell_channel=_Channel(misses=10**6), iopub_channel=_Channel(misses=0))
+    notebook_kernel.repoll_channels(never)
+    with pytest.raises(notebook_kernel.Empty):
+        asyncio.run(never.shell_channel.get_msg(timeout=1.2))
+    assert len(never.shell_channel.timeouts) == 3 and max(never.shell_channel.timeouts) <= notebook_kernel.REPOLL_S
+
+
+def test_every_kernel_client_nbclient_starts_repolls():
+    assert getattr(NotebookClient.async_start_new_kernel_client, "_nnbook_repoll", False)
