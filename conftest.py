@@ -27,10 +27,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "_ext"))
 import notebook_kernel  # noqa: E402 - the kernels kept for the chapters' live tests
-
-LIVE_CHAPTERS: set[str] = set()
-"""Chapters with live tests collected in this session (their modules' ``NOTEBOOK``): nbmake keeps their kernel."""
+from nnbook_site import copy_outputs  # noqa: E402 - the book's Sphinx extension
 SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"
 NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
@@ -48,6 +47,8 @@ collect_ignore_glob = ["tests/fixtures/*", "_build/*", ".venv*/*"]
 
 EXECUTED: dict[str, bool] = {}
 """Chapter notebooks nbmake executed in this session (path relative to the repo -> succeeded)."""
+LIVE_CHAPTERS: set[str] = set()
+"""Chapters with live tests collected in this session (their modules' ``NOTEBOOK``): nbmake keeps their kernel."""
 
 
 def cache_executed_notebook(path: Path, executed, cache_dir: Path = NOTEBOOK_CACHE) -> None:
@@ -64,12 +65,7 @@ def cache_executed_notebook(path: Path, executed, cache_dir: Path = NOTEBOOK_CAC
     notebook = nbformat.read(str(path), as_version=4)
     if len(notebook.cells) != len(executed.cells):
         return
-    for cell, ran in zip(notebook.cells, executed.cells):
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
-    for key in ("language_info",):  # no widget state: the site loads no widget manager
-        if key in executed.metadata:
-            notebook.metadata[key] = executed.metadata[key]
+    copy_outputs(executed, notebook)  # outputs and language_info; no widget state: the site loads no widget manager
     cache = get_cache(str(cache_dir))
     cache.cache_notebook_bundle(CacheBundleIn(notebook, uri=str(path)), check_validity=False, overwrite=True)
 

@@ -15,68 +15,19 @@ nbmake in this session fails its live tests at once, without executing it again.
 from __future__ import annotations
 
 import copy
-import inspect
-import time
+import sys
 from pathlib import Path
-from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbclient.util import run_sync
-
-REPOLL_S = 0.5
-"""Longest single wait on a kernel channel before polling it afresh (see :func:`repoll_channels`)."""
-
-
-def _repolling(get_msg):
-    async def get_msg_repolling(timeout: float | None = None):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            left = REPOLL_S if deadline is None else max(0.0, min(REPOLL_S, deadline - time.monotonic()))
-            try:
-                return await get_msg(timeout=left)
-            except Empty:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise
-
-    return get_msg_repolling
-
-
-def repoll_channels(kc) -> None:
-    """Make the kernel client's shell and IOPub waits poll again every :data:`REPOLL_S` seconds.
-
-    With widgets on the page, one long ``poll`` of a channel sometimes never sees a message that has arrived
-    (jupyter/nbclient#312): the test then waits for the cell's whole timeout while the kernel sits idle, its reply
-    sent. Short polls in a loop, up to the same deadline, pick the message up.
-    """
-    if getattr(kc, "_nnbook_repoll", False):
-        return
-    for channel in (kc.shell_channel, kc.iopub_channel):
-        if inspect.iscoroutinefunction(channel.get_msg):
-            channel.get_msg = _repolling(channel.get_msg)
-    kc._nnbook_repoll = True
-
-
-def _install_repolling() -> None:
-    """Every kernel client nbclient starts (nbmake's runs and the live tests' alike) gets :func:`repoll_channels`."""
-    if getattr(NotebookClient.async_start_new_kernel_client, "_nnbook_repoll", False):
-        return
-    start = NotebookClient.async_start_new_kernel_client
-
-    async def start_and_repoll(self):
-        kc = await start(self)
-        repoll_channels(kc)
-        return kc
-
-    start_and_repoll._nnbook_repoll = True  # type: ignore[attr-defined]
-    NotebookClient.async_start_new_kernel_client = start_and_repoll
-    NotebookClient.start_new_kernel_client = run_sync(start_and_repoll)
-
-
-_install_repolling()
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO / "_ext") not in sys.path:
+    sys.path.insert(0, str(REPO / "_ext"))
+from nnbook_site import install_repolling  # noqa: E402 - the book's Sphinx extension, beside the tests
+
+install_repolling()  # every kernel client nbclient starts here, nbmake's included, polls in short steps
 
 
 class LiveNotebook:

@@ -23,7 +23,6 @@ import yaml
 from expectations import CHAPTERS
 
 REPO = Path(__file__).resolve().parents[1]
-CACHE = REPO / "_build" / ".jupyter_cache"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -112,13 +111,11 @@ def html_page(site: Path, page: str) -> Path:
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_executed_chapter_shows_its_figures(built_site, page):
-    from jupyter_cache import get_cache
-
-    notebook = nbformat.read(str(source_of(page)), as_version=4)
-    try:
-        _, executed = get_cache(str(CACHE)).merge_match_into_notebook(notebook)
-    except KeyError:
-        pytest.fail(f"{page}: the build left no executed copy in {CACHE}")
+    """The executed copy the build writes (``_build/jupyter_execute/``, what a reader downloads) holds the figures."""
+    path = built_site.parent / "jupyter_execute" / f"{page}.ipynb"
+    if not path.is_file():
+        pytest.fail(f"{page}: the build left no executed copy at {path}")
+    executed = nbformat.read(str(path), as_version=4)
     shown, expected = count_figures(executed), min_figures(page)
     assert shown >= expected, (f"{page}: the executed notebook shows {shown} figures, expected at least {expected} "
                                "(a plotting cell drew nothing? see tests/expectations.py)")
