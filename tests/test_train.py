@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnbook import seed
-from nnbook.train import fast_fit
+from nnbook.train import fast_fit, restart
 
 KMH = np.array([123, 324, -22, 23.4, 5, -76, -45, 5.7, -8.98, 100, -180], dtype="float32")
 MS = KMH / 3.6
@@ -91,3 +91,48 @@ def test_many_calls_log_no_retracing_warnings(caplog):
         for _ in range(7):
             fast_fit(perceptron(), KMH, MS, 2)  # also builds each model with Keras' own evaluate()
     assert "retracing" not in caplog.text
+
+
+def conv_classifier(learning_rate=0.01):
+    seed(3)
+    model = keras.Sequential([
+        keras.Input((8, 8, 1)),
+        keras.layers.Conv2D(4, 3, activation="relu"),
+        keras.layers.BatchNormalization(),
+        keras.layers.Flatten(),
+        keras.layers.Dense(2, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_restart_gives_the_run_a_fresh_model_would_give_without_a_new_graph():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 8, 8, 1)).astype("float32")
+    y = (x.mean(axis=(1, 2, 3)) > 0).astype("int32")
+    fresh = conv_classifier(0.05)
+    expected = fresh.fit(x, y, epochs=4, batch_size=16, shuffle=False, verbose=0).history["loss"]
+
+    reused = conv_classifier(0.01)
+    start = reused.get_weights()
+    reused.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0)
+    graph = reused.train_function
+    assert int(reused.optimizer.iterations) == 12
+    restart(reused, start, 0.05)
+    assert int(reused.optimizer.iterations) == 0
+    assert float(reused.optimizer.learning_rate) == pytest.approx(0.05)
+    got = reused.fit(x, y, epochs=4, batch_size=16, shuffle=False, verbose=0).history["loss"]
+    assert reused.train_function is graph  # the traced graph was kept
+    np.testing.assert_allclose(got, expected, rtol=1e-4)
+    np.testing.assert_allclose(reused.get_weights()[0], fresh.get_weights()[0], rtol=1e-4, atol=1e-6)
+
+
+def test_restart_refuses_what_it_cannot_reset():
+    model = conv_classifier()
+    with pytest.raises(ValueError, match="get_weights"):
+        restart(model, model.get_weights()[:-1], 0.01)
+    with pytest.raises(ValueError, match="positive"):
+        restart(model, model.get_weights(), 0.0)
+    plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="compiled model"):
+        restart(plain, plain.get_weights(), 0.01)
