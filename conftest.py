@@ -34,7 +34,7 @@ SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"
 NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
 TIMES_FILE = BUILD / "ci-times.json"
-SITE_TESTS = "tests/test_site.py"
+SITE_TESTS = ("tests/test_site.py", "tests/site/")
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NNBOOK_MODE", "quick")

@@ -8,17 +8,21 @@ instance a kernel left on a non-GUI Matplotlib backend) then makes the count fal
 ``pytest``, both in the executed notebook and on the built page. A chapter in ``_toc.yml`` needs a row here.
 ``budget_s``: the chapter's quick-mode time budget under ``pytest --nbmake`` on 2 CPU cores (its issue's figure);
 the notebook's ``metadata.execution.timeout`` is a per-cell limit, this is the whole notebook.
+``floors``: CI's gates on the chapter's results, ``{glued name: lowest acceptable value}``. The chapter glues the
+value (``nnbook.glue``) for its prose; ``tests/site/test_chapter_results.py`` reads it from the executed notebook
+and fails below the floor. A chapter never asserts a CI floor itself: its own asserts state its *lessons*.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Chapter:
     min_figures: int
     budget_s: int
+    floors: dict[str, float] = field(default_factory=dict)
 
 
 CHAPTERS: dict[str, Chapter] = {
