@@ -1,6 +1,10 @@
 """Measuring a model beyond one accuracy figure: bootstrap confidence intervals and errors per group.
 
 * :func:`bootstrap_ci` -- how uncertain a mean (or any statistic) of a few hundred test errors is;
+* :func:`paired_comparison` -- whether model A beats model B on the *same* test examples: the gap with a paired
+  bootstrap interval and McNemar's exact test (the lesson contract of the chapters: a gap is a lesson only when
+  its interval clears zero);
+* :func:`seed_spread` -- the mean and spread of one figure over several seeds;
 * :func:`group_errors` -- the mean error for each group of test examples (e.g. by age band or gender), with the
   number of examples and a bootstrap interval, ready for :func:`text_table` or :func:`nnbook.plots.group_errors`.
 """
@@ -37,6 +41,91 @@ def bootstrap_ci(values: np.ndarray, statistic: Callable[[np.ndarray], float] = 
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(stats, [tail, 100 - tail])
     return float(low), float(high)
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Model A against model B on the same ``n`` examples (A minus B; positive: A is better)."""
+
+    gap: float  # accuracy of A minus accuracy of B (for errors: B's minus A's, so positive is still "A better")
+    low: float  # paired bootstrap interval of the gap
+    high: float
+    p_value: float  # McNemar's exact two-sided test on the discordant pairs (for 0/1 correctness only; else nan)
+    n: int
+    a_only: int  # examples only A got right (0/1 correctness); 0 for errors
+    b_only: int
+
+    @property
+    def clear(self) -> bool:
+        """True when the whole interval lies above zero: A beats B by more than the noise of these examples."""
+        return self.low > 0
+
+    def __str__(self) -> str:
+        return f"{self.gap:+.1%} (95 % interval {self.low:+.1%} to {self.high:+.1%}, n = {self.n})"
+
+
+def _mcnemar_exact(a_only: int, b_only: int) -> float:
+    """Two-sided exact McNemar p-value: the discordant pairs under a fair coin."""
+    from math import comb
+
+    n = a_only + b_only
+    if n == 0:
+        return 1.0
+    k = min(a_only, b_only)
+    tail = sum(comb(n, i) for i in range(k + 1)) / 2**n
+    return float(min(1.0, 2 * tail))
+
+
+def paired_comparison(a: np.ndarray, b: np.ndarray, *, lower_is_better: bool = False, level: float = 0.95,
+                      n_resamples: int = 2_000, seed: int = 0) -> PairedComparison:  # fmt: skip
+    """Compare two models on the same examples: ``a`` and ``b`` hold one score per example, in the same order.
+
+    Scores are 0/1 correctness (or any per-example score, e.g. absolute errors with ``lower_is_better=True``).
+    Each bootstrap resample draws the same examples for both models, so what the two share (easy and hard
+    examples) cancels out: the interval is much narrower than two separate intervals would suggest.
+
+    Raises:
+        ValueError: if ``a`` and ``b`` differ in length or are empty.
+    """
+    a = np.asarray(a, dtype=np.float64).reshape(-1)
+    b = np.asarray(b, dtype=np.float64).reshape(-1)
+    if a.size == 0 or a.shape != b.shape:
+        raise ValueError(f"paired_comparison needs two equal, non-empty lists of scores; got {a.size} and {b.size}.")
+    diff = (b - a) if lower_is_better else (a - b)
+    low, high = bootstrap_ci(diff, level=level, n_resamples=n_resamples, seed=seed)
+    binary = bool(np.isin(a, (0, 1)).all() and np.isin(b, (0, 1)).all()) and not lower_is_better
+    a_only = int(((a == 1) & (b == 0)).sum()) if binary else 0
+    b_only = int(((a == 0) & (b == 1)).sum()) if binary else 0
+    p_value = _mcnemar_exact(a_only, b_only) if binary else float("nan")
+    return PairedComparison(gap=float(diff.mean()), low=low, high=high, p_value=p_value, n=int(a.size),
+                            a_only=a_only, b_only=b_only)
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """One figure measured with several seeds."""
+
+    values: tuple[float, ...]
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values))
+
+    @property
+    def spread(self) -> float:
+        """The sample standard deviation (0 for a single seed)."""
+        return float(np.std(self.values, ddof=1)) if len(self.values) > 1 else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.mean:.1%} ± {self.spread:.1%} ({len(self.values)} seeds)"
+
+
+def seed_spread(values: Sequence[float]) -> SeedSpread:
+    """Return the :class:`SeedSpread` of one figure over several seeds (``str`` gives "mean ± sd (k seeds)")."""
+    values = tuple(float(v) for v in values)
+    if not values:
+        raise ValueError("seed_spread needs at least one value.")
+    return SeedSpread(values)
 
 
 @dataclass(frozen=True)

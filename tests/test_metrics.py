@@ -45,3 +45,32 @@ def test_text_table_aligns_columns():
     assert lines[0].startswith("group") and set(lines[1]) <= {"-", " "}
     assert lines[2].endswith("  3.5") and lines[3].endswith("10.25")
     assert len({len(line) for line in lines[2:]}) == 1
+
+
+def test_paired_comparison_sees_a_real_gap_that_two_separate_intervals_would_hide():
+    from nnbook.metrics import paired_comparison
+
+    rng = np.random.default_rng(0)
+    b = (rng.random(500) < 0.70).astype(int)
+    a = b.copy()
+    flip = np.flatnonzero(b == 0)[:25]  # A fixes 25 of B's mistakes and breaks none: +5 points
+    a[flip] = 1
+    result = paired_comparison(a, b)
+    assert abs(result.gap - 0.05) < 1e-9 and result.clear and result.low > 0.02
+    assert (result.a_only, result.b_only, result.n) == (25, 0, 500) and result.p_value < 1e-6
+    same = paired_comparison(b, b)
+    assert same.gap == 0 and not same.clear and same.p_value == 1.0
+    errors = paired_comparison(np.full(50, 3.0), np.full(50, 5.0), lower_is_better=True)
+    assert errors.gap == 2.0 and errors.clear and np.isnan(errors.p_value)
+    assert "+5.0%" in str(result)
+    with pytest.raises(ValueError, match="equal"):
+        paired_comparison([1, 0], [1])
+
+
+def test_seed_spread_reports_mean_and_sample_sd():
+    from nnbook.metrics import seed_spread
+
+    spread = seed_spread([0.80, 0.82, 0.84])
+    assert abs(spread.mean - 0.82) < 1e-12 and abs(spread.spread - 0.02) < 1e-12
+    assert str(spread) == "82.0% ± 2.0% (3 seeds)"
+    assert seed_spread([0.5]).spread == 0.0
