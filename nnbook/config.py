@@ -166,6 +166,13 @@ def in_colab() -> bool:
     return "google.colab" in sys.modules
 
 
+FULL_MODE_COST = """\
+full mode reproduces the paper: whole datasets (the photo chapters download
+up to ~800 MB once) and up to 100 epochs per model: minutes to hours on a GPU.
+For a quick look instead: %env NNBOOK_MODE=quick, then run this cell again."""
+"""Printed under the banner in full mode (``auto`` picks it on any GPU, a Colab GPU runtime too)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What :func:`setup` decided; printed as the chapter's banner."""
@@ -188,13 +195,14 @@ class Settings:
         how = "set by NNBOOK_MODE" if self.requested_mode != "auto" else "auto: " + (
             "GPU found" if self.device.startswith("GPU") else "no GPU"
         )
-        return "\n".join(
-            [
-                f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: {self.device}",
-                f"seed {self.seed} | Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras}",
-                f"data: {self.data}",
-            ]
-        )
+        lines = [
+            f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: {self.device}",
+            f"seed {self.seed} | Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras}",
+            f"data: {self.data}",
+        ]
+        if self.mode == "full":
+            lines += FULL_MODE_COST.splitlines()
+        return "\n".join(lines)
 
 
 def _data_source() -> str:

@@ -117,3 +117,13 @@ def test_native_stderr_is_silenced_only_inside_the_block(capfd):
 def test_inline_figures_only_in_a_kernel():
     # Outside a Jupyter kernel (here: pytest) the backend is left alone; tests/test_notebooks.py checks the kernel side.
     assert config.use_inline_figures() is False
+
+
+def test_full_mode_banner_says_what_it_will_cost_and_how_to_choose_quick():
+    settings = config.Settings(mode="full", requested_mode="auto", device="GPU x1", seed=42, python="3.11",
+                               tensorflow="2.19", keras="3.10", nnbook="0.1.0", data="download")
+    banner = settings.banner()
+    assert "auto: GPU found" in banner and "~800 MB" in banner and "NNBOOK_MODE=quick" in banner
+    assert all(len(line) <= 79 for line in config.FULL_MODE_COST.splitlines())
+    quick = config.Settings(**{**settings.__dict__, "mode": "quick", "device": "CPU"}).banner()
+    assert "800 MB" not in quick and len(quick.splitlines()) == 3
