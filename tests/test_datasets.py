@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections import Counter
 from pathlib import Path
 
 import numpy as np

@@ -11,7 +11,6 @@ named relative to the dataset folder.
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import pickle
 import struct
@@ -240,11 +239,13 @@ def test_a_pickle_naming_f2py_main_runs_nothing(tmp_path):
                                                   "dtype"))
     code = ("import sys\nfrom nnbook import datasets as D\n"
             "try:\n    D.cifar10(path=sys.argv[1])\n"
-            "except D.DatasetFormatError as err:\n    print(type(err).__name__)\n"
+            "except D.DatasetFormatError as err:\n"
+            "    print(type(err).__name__)\n"
             "print('numpy.f2py' in sys.modules)\n")
+    env = {**os.environ, "NNBOOK_CACHE_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", code, str(root)],
                           capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "NNBOOK_CACHE_DIR": str(tmp_path)})
+                          env=env)
     assert done.stdout.split() == ["DatasetFormatError", "False"], done.stderr
 
 
@@ -326,13 +327,15 @@ def test_symlink_loops_and_broken_links_are_counted_skips(tmp_path, capsys):
     assert len(d.x) == 4
     assert dict(d.skipped) == {"cat/loop.jpg": "a symbolic link loop",
                                "dog/gone.jpg": "a broken symbolic link"}
-    assert "cats_vs_dogs: skipped 2 unreadable files" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "cats_vs_dogs: skipped 2 unreadable files" in shown
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
 def test_utkface_symlink_loop_is_a_counted_skip(tmp_path, capsys):
     faces = folder(tmp_path, "utkface")
-    Image.new("RGB", (9, 9)).save(faces / "1_0_0_20170109150557335.jpg.chip.jpg")
+    face = faces / "1_0_0_20170109150557335.jpg.chip.jpg"
+    Image.new("RGB", (9, 9)).save(face)
     loop = faces / "2_0_0_20170109150557335.jpg.chip.jpg"
     loop.symlink_to(loop)
     d = D.utkface(size=8, path=faces)
@@ -361,4 +364,5 @@ def test_oversized_image_reason_is_relative_too(tmp_path, monkeypatch):
     monkeypatch.setattr(images, "MAX_PIXELS", 1_000)
     d = D.cats_vs_dogs(size=8, path=root)
     assert [f for f, _ in d.skipped] == ["cat/big.png"]
-    assert str(tmp_path) not in d.skipped[0][1] and "big.png" in d.skipped[0][1]
+    why = d.skipped[0][1]
+    assert str(tmp_path) not in why and "cat/big.png is 40 x 40" in why
