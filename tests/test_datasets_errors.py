@@ -366,3 +366,28 @@ def test_oversized_image_reason_is_relative_too(tmp_path, monkeypatch):
     assert [f for f, _ in d.skipped] == ["cat/big.png"]
     why = d.skipped[0][1]
     assert str(tmp_path) not in why and "cat/big.png is 40 x 40" in why
+
+
+def test_partial_copy_in_the_cache_is_reported_and_kept(tmp_path):
+    cache = folder(tmp_path / "cache", "cats_vs_dogs")
+    Image.new("RGB", (9, 9)).save(folder(cache, "dog") / "1.jpg")
+    with pytest.raises(D.DatasetFormatError,
+                       match=r"\(cache\) is not a complete copy: it has no "
+                             r"cat/ folder.*move it away to download it"):
+        D.cats_vs_dogs(size=8)
+    assert (cache / "dog" / "1.jpg").is_file()  # the user's files are kept
+
+
+def test_idx_header_declaring_gigabytes_is_refused_before_reading(tmp_path):
+    with gzip.open(tmp_path / "big.gz", "wb") as f:
+        f.write(b"\x00\x00\x08\x03" + struct.pack(">3I", 60_000, 999, 999))
+    with pytest.raises(D.DatasetFormatError, match="over the 1,073,741,824"):
+        D.read_idx(tmp_path / "big.gz")
+
+
+def test_idx_with_extra_bytes_is_refused(tmp_path):
+    with gzip.open(tmp_path / "long.gz", "wb") as f:
+        f.write(b"\x00\x00\x08\x01" + struct.pack(">I", 2) + b"\x00" * 3)
+    with pytest.raises(D.DatasetFormatError,
+                       match=r"holds more values but its header says \(2,\)"):
+        D.read_idx(tmp_path / "long.gz")

@@ -134,7 +134,7 @@ def install(name: str, final: Path, looked: list[str]) -> None:
             raise DatasetFormatError(
                 f"{name}: the download does not contain {LAYOUT_HELP[name]}; "
                 "it was deleted and nothing was cached.")
-        if final.exists():  # an unusable leftover: it holds no known layout
+        if final.exists():  # empty but for hidden files (see locate)
             shutil.rmtree(final)
         os.replace(root, final)
     except DatasetFormatError:

@@ -33,6 +33,8 @@ _CLASSES = {"mnist": MNIST_CLASSES, "fashion_mnist": FASHION_MNIST_CLASSES,
             "cifar10": CIFAR10_CLASSES}
 _NPZ_ERRORS = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile,
                zlib.error, pickle.UnpicklingError)
+MAX_IDX_BYTES = 1 << 30
+"""The largest IDX file :func:`read_idx` reads (MNIST's biggest is 47 MB)."""
 _FIX = "Replace it with a fresh copy (or delete it to download one)."
 
 # --------------------------------------------------------------- checks
@@ -143,34 +145,40 @@ def read_idx(path: str | Path) -> np.ndarray:
     array of the shape its header gives.
 
     Raises:
-        DatasetFormatError: truncated, not IDX, or a header that does not
-            match the data.
+        DatasetFormatError: truncated, not IDX, a header that does not match
+            the data, or over :data:`MAX_IDX_BYTES`.
     """
     path = Path(path)
     try:
         with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as f:
-            data = f.read()
+            head = f.read(4)
+            if len(head) < 4 or head[:3] != b"\x00\x00\x08":
+                raise DatasetFormatError(
+                    f"{path} is not an IDX file of unsigned bytes "
+                    f"(magic {head.hex()}). {_FIX}")
+            ndim = head[3]
+            dims = f.read(4 * ndim)
+            if ndim == 0 or len(dims) < 4 * ndim:
+                raise DatasetFormatError(
+                    f"{path}: its header says {ndim} dimensions, but the "
+                    f"file is too short to list them. {_FIX}")
+            shape = tuple(int.from_bytes(dims[i: i + 4], "big")
+                          for i in range(0, 4 * ndim, 4))  # fmt: skip
+            size = math.prod(shape)
+            if size > MAX_IDX_BYTES:
+                raise DatasetFormatError(
+                    f"{path}: its header says {shape}, {size:,} bytes, over "
+                    f"the {MAX_IDX_BYTES:,} this reader accepts. {_FIX}")
+            data = f.read(size + 1)  # one more, to notice extra bytes
     except (EOFError, OSError, zlib.error) as err:
         raise DatasetFormatError(
             f"{path} is corrupt or truncated: {err}. {_FIX}") from err
-    if len(data) < 4 or data[:3] != b"\x00\x00\x08":
+    if len(data) != size:
+        held = "more" if len(data) > size else str(len(data))
         raise DatasetFormatError(
-            f"{path} is not an IDX file of unsigned bytes "
-            f"(magic {data[:4].hex()}). {_FIX}")
-    ndim = data[3]
-    if ndim == 0 or len(data) < 4 + 4 * ndim:
-        raise DatasetFormatError(
-            f"{path}: its header says {ndim} dimensions, but the file has "
-            f"{len(data)} bytes, too few for them. {_FIX}")
-    offset = 4 + 4 * ndim
-    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big")
-                  for i in range(ndim))  # fmt: skip
-    values = np.frombuffer(data, np.uint8, offset=offset)
-    if values.size != math.prod(shape):
-        raise DatasetFormatError(
-            f"{path} holds {values.size} values but its header says "
-            f"{shape}. {_FIX}")
-    return values.reshape(shape)
+            f"{path} holds {held} values but its header says {shape}. "
+            f"{_FIX}")
+    return np.frombuffer(data, np.uint8).reshape(shape)
 
 
 # ------------------------------------------------------- CIFAR pickles

@@ -21,12 +21,12 @@ def inside(found: Path, base: Path) -> str:
         return "/".join(found.parts[-2:])
 
 
-def _incomplete(name: str, folder: Path, where: str) -> DatasetFormatError:
+def _incomplete(name: str, folder: Path, where: str,
+                next_step: str) -> DatasetFormatError:  # fmt: skip
     return DatasetFormatError(
         f"{name}: {folder} ({where}) is not a complete copy: it "
         f"{layout_problem(name, folder)}. It should hold "
-        f"{LAYOUT_HELP[name]}. Complete it, or move it away so that "
-        f"{name} is read from the cache or downloaded."
+        f"{LAYOUT_HELP[name]}. Complete it, or move it away {next_step}."
     )
 
 
@@ -39,8 +39,8 @@ def locate(name: str, path: str | Path | None) -> tuple[Path, str]:
 
     Raises:
         DatasetNotFoundError: nothing found and the download failed.
-        DatasetFormatError: a local folder holds part of a layout, or a
-            download is corrupt.
+        DatasetFormatError: a local folder (data folder or cache) holds
+            only part of a layout, or a download is corrupt.
     """
     if path is not None:
         found = first_layout(name, Path(path))
@@ -59,13 +59,16 @@ def locate(name: str, path: str | Path | None) -> tuple[Path, str]:
             shown = inside(found, data)
             return found, f"$NNBOOK_DATA_DIR/{shown} (NNBOOK_DATA_DIR)"
         if (data / name).is_dir() and visible_entries(data / name):
-            raise _incomplete(name, data / name, "NNBOOK_DATA_DIR")
+            raise _incomplete(name, data / name, "NNBOOK_DATA_DIR",
+                              "to use the cache or a download")
         looked.append(f"{data / name} (NNBOOK_DATA_DIR)")
     cache = config.cache_dir() / name
     found = first_layout(name, cache)
     if found is not None:
         shown = inside(found, config.cache_dir())
         return found, f"nnbook cache/{shown} (cache)"
+    if cache.is_dir() and visible_entries(cache):  # not written by nnbook
+        raise _incomplete(name, cache, "cache", "to download it afresh")
     looked.append(f"{cache} (cache)")
     install(name, cache, looked)
     found = first_layout(name, cache)
