@@ -391,3 +391,15 @@ def test_idx_with_extra_bytes_is_refused(tmp_path):
     with pytest.raises(D.DatasetFormatError,
                        match=r"holds more values but its header says \(2,\)"):
         D.read_idx(tmp_path / "long.gz")
+
+
+def test_cifar_unpickler_bytes_only_through_latin1(tmp_path):
+    rows = np.zeros((10, 3072), np.uint8)
+    batch = {"data": rows, "labels": list(range(10)), "raw": b"\x00\xff"}
+    root = cifar10_folder(tmp_path, pickle.dumps(batch, 2))  # _codecs.encode
+    assert D.cifar10(path=root).x_test.shape == (10, 32, 32, 3)
+    hostile = (b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00aX\x04\x00\x00\x00"
+               b"zlib\x86R.")  # _codecs.encode("a", "zlib")
+    root = cifar10_folder(tmp_path / "other", hostile)
+    with pytest.raises(D.DatasetFormatError, match="refusing _codecs.encode"):
+        D.cifar10(path=root)

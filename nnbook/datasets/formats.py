@@ -5,7 +5,6 @@ naming the file and what is wrong."""
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import math
 import pickle
@@ -88,10 +87,13 @@ def check_names(source: str, what: str, names: object,
                 classes: int) -> list[str]:  # fmt: skip
     """Return ``names`` as ``classes`` strings (bytes are decoded)."""
     try:
-        out = [n.decode() if isinstance(n, bytes) else n for n in names]
-    except (TypeError, UnicodeDecodeError) as err:
-        out = [err]
-    if len(out) != classes or not all(isinstance(n, str) for n in out):
+        array = np.asarray(names)
+        ok = array.shape == (classes,) and array.dtype.kind in "US"
+        out = [n.decode() if isinstance(n, bytes) else str(n)
+               for n in array] if ok else []  # fmt: skip
+    except (ValueError, TypeError, UnicodeDecodeError):
+        ok = False
+    if not ok:
         raise DatasetFormatError(
             f"{source}: {what} is not a list of {classes} class names. {_FIX}")
     return out
@@ -184,13 +186,22 @@ def read_idx(path: str | Path) -> np.ndarray:
 # ------------------------------------------------------- CIFAR pickles
 
 
+def _latin1(text: str, encoding: str) -> bytes:
+    """``_codecs.encode`` as protocol 2 uses it for bytes (latin-1 only)."""
+    if encoding not in ("latin1", "latin-1") or not isinstance(text, str):
+        raise pickle.UnpicklingError(
+            f"refusing _codecs.encode with {encoding!r} in a CIFAR file")
+    return text.encode("latin1")
+
+
+_RECONSTRUCT = np.zeros(1).__reduce__()[0]  # NumPy's array rebuilder
 _ALLOWED = {
     # what the official CIFAR pickles (and NumPy 2 re-pickles) refer to
-    ("numpy.core.multiarray", "_reconstruct"): np.zeros(1).__reduce__()[0],
-    ("numpy._core.multiarray", "_reconstruct"): np.zeros(1).__reduce__()[0],
+    ("numpy.core.multiarray", "_reconstruct"): _RECONSTRUCT,
+    ("numpy._core.multiarray", "_reconstruct"): _RECONSTRUCT,
     ("numpy", "ndarray"): np.ndarray,
     ("numpy", "dtype"): np.dtype,
-    ("_codecs", "encode"): codecs.encode,  # bytes under protocol 2
+    ("_codecs", "encode"): _latin1,  # bytes under protocol 2
 }
 
 
