@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
+from nnbook import config
 from nnbook import datasets as D
+from nnbook.datasets import download
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NNBOOK_DATA_DIR") or REPO.parent / "shared" / "datasets").resolve()
@@ -29,7 +31,7 @@ def offline_env(monkeypatch, tmp_path):
     monkeypatch.setenv("NNBOOK_MODE", "quick")
     monkeypatch.setenv("NNBOOK_DATA_DIR", str(SHARED))
     monkeypatch.setenv("NNBOOK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(D, "_fetch", offline)
+    monkeypatch.setattr(download, "fetch", offline)
 
 
 def offline(url: str, target: Path) -> None:
@@ -44,8 +46,8 @@ def counts(y: np.ndarray) -> list[int]:
 
 
 @needs_shared
-def test_mnist_quick_is_a_balanced_real_subset():
-    d = D.mnist()
+def test_mnist_subset_is_balanced_and_real():
+    d = D.mnist(n_train=12_000, n_test=10_000)
     assert d.x_train.shape == (12000, 28, 28) and d.x_train.dtype == np.uint8
     assert d.y_train.shape == (12000,) and d.y_train.dtype == np.uint8
     assert counts(d.y_train) == [1200] * 10
@@ -72,7 +74,7 @@ def test_mnist_offline_copy_holds_the_first_24680_official_training_images():
 
 @needs_shared
 def test_mnist_test_set_matches_the_official_idx_files():
-    d = D.mnist()
+    d = D.mnist(n_train=10)
     np.testing.assert_array_equal(d.x_test, D.read_idx(SHARED / "mnist" / "t10k-images-idx3-ubyte.gz"))
     np.testing.assert_array_equal(d.y_test, D.read_idx(SHARED / "mnist" / "t10k-labels-idx1-ubyte.gz"))
 
@@ -88,28 +90,49 @@ def test_mnist_subset_override_is_balanced_and_deterministic():
 
 
 @needs_shared
-def test_fashion_mnist_quick_is_balanced_and_full_is_everything(monkeypatch):
-    d = D.fashion_mnist()
+def test_fashion_mnist_subset_is_balanced_and_none_is_everything():
+    d = D.fashion_mnist(n_train=12_000, n_test=10_000)
     assert d.x_train.shape == (12000, 28, 28) and d.x_train.dtype == np.uint8
     assert counts(d.y_train) == [1200] * 10 and counts(d.y_test) == [1000] * 10
     assert d.class_names[0] == "T-shirt/top" and d.class_names[9] == "Ankle boot"
-    monkeypatch.setenv("NNBOOK_MODE", "full")
-    full = D.fashion_mnist()
+    full = D.fashion_mnist()  # quick mode (the fixture), yet everything
     assert full.x_train.shape == (60000, 28, 28) and full.x_test.shape == (10000, 28, 28)
     assert counts(full.y_train) == [6000] * 10
 
 
 @needs_shared
-def test_cifar10_quick_and_full(monkeypatch):
-    d = D.cifar10()
+def test_cifar10_subset_and_everything():
+    d = D.cifar10(n_train=5_000, n_test=1_000)
     assert d.x_train.shape == (5000, 32, 32, 3) and d.x_train.dtype == np.uint8
     assert d.y_train.shape == (5000, 1) and d.y_test.shape == (1000, 1)  # a column, as keras gives it
     assert counts(d.y_train) == [500] * 10 and counts(d.y_test) == [100] * 10
     assert d.class_names == D.CIFAR10_CLASSES
-    monkeypatch.setenv("NNBOOK_MODE", "full")
-    full = D.cifar10()
+    full = D.cifar10()  # None: everything, in quick mode too
     assert full.x_train.shape == (10000, 32, 32, 3) and full.x_test.shape == (2000, 32, 32, 3)
     assert counts(full.y_train) == [1005, 974, 1032, 1016, 999, 937, 1030, 1001, 1025, 981]
+
+
+@needs_shared
+def test_loaders_never_read_the_mode(monkeypatch, tmp_path):
+    """Sizes are the chapter's: None is everything, whatever the mode."""
+    def no_mode() -> str:
+        raise AssertionError("a loader asked for the mode")
+
+    monkeypatch.setattr(config, "mode", no_mode)
+    monkeypatch.setattr(config, "is_quick", no_mode)
+    assert len(D.mnist().x_train) == 24680 and len(D.cifar10().x_test) == 2000
+    assert len(D.cifar100().x_train) == 1117
+    pets, faces = tmp_path / "pets", tmp_path / "faces"
+    for cls in ("cat", "dog"):
+        (pets / cls).mkdir(parents=True)
+        for i in range(3):
+            Image.new("RGB", (9, 9)).save(pets / cls / f"{cls}.{i}.jpg")
+    faces.mkdir()
+    for age in (1, 30, 90):
+        Image.new("RGB", (9, 9)).save(faces / f"{age}_0_0_20170109150557335.jpg.chip.jpg")
+    assert len(D.cats_vs_dogs(size=8, path=pets).x) == 6
+    assert len(D.utkface(size=8, path=faces).x) == 3
+    assert len(D.utkface(size=8, n=2, path=faces).x) == 2
 
 
 # CIFAR-100 (now in the shared folder as cifar100_subset.npz): tests/test_datasets_cifar100.py
@@ -141,8 +164,8 @@ def test_cats_vs_dogs_full_folder(all_cats_dogs):
 
 
 @needs_shared
-def test_cats_vs_dogs_quick_subset_is_balanced_and_is_a_subset(all_cats_dogs):
-    d = D.cats_vs_dogs(size=16)
+def test_cats_vs_dogs_subset_is_balanced_and_is_a_subset(all_cats_dogs):
+    d = D.cats_vs_dogs(size=16, n=1_000)
     assert d.x.shape == (1000, 16, 16, 3) and counts(d.y) == [500, 500]
     index = {f: i for i, f in enumerate(all_cats_dogs.files)}
     rows = [index[f] for f in d.files]
@@ -179,10 +202,10 @@ def test_utkface_full_folder_labels(all_faces):
 
 
 @needs_shared
-def test_utkface_quick_subsets_are_balanced_and_deterministic():
-    d = D.utkface(size=16)
+def test_utkface_subsets_are_balanced_and_deterministic():
+    d = D.utkface(size=16, n=1_500)
     assert d.x.shape == (1500, 16, 16, 3) and counts(d.gender) == [750, 750]
-    by_race = D.utkface(size=8, balance_by="race")
+    by_race = D.utkface(size=8, n=1_500, balance_by="race")
     assert counts(by_race.race) == [317, 317, 317, 317, 232]  # race 4 has only 232: all of them
     by_age = D.utkface(size=8, n=100, balance_by="age")
     assert len(by_age.files) == 100 and counts(D.age_bin(by_age.age)) == [10] * 10

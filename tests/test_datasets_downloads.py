@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from nnbook import datasets as D
+from nnbook.datasets import download
 
 RNG = np.random.default_rng(0)
 
@@ -147,12 +148,12 @@ def test_mnist_npz_is_downloaded_hash_checked_and_cached(monkeypatch, cache, ser
 
 def test_fashion_mnist_idx_files_are_downloaded(monkeypatch, cache, server):
     (x_train, y_train), (x_test, y_test) = digits(40), digits(20)
-    files = [write_idx(server / name, arr) for name, arr in zip(D._IDX, (x_train, y_train, x_test, y_test))]
+    files = [write_idx(server / name, arr) for name, arr in zip(D.IDX_FILES, (x_train, y_train, x_test, y_test))]
     serve(monkeypatch, "fashion_mnist", *files)
     d = D.fashion_mnist(n_train=20)
     assert d.x_train.shape == (20, 28, 28) and np.bincount(d.y_train).tolist() == [2] * 10
     np.testing.assert_array_equal(d.x_test, x_test)
-    assert sorted(p.name for p in (cache / "fashion_mnist").iterdir()) == sorted(D._IDX)
+    assert sorted(p.name for p in (cache / "fashion_mnist").iterdir()) == sorted(D.IDX_FILES)
     assert leftovers(cache) == []
 
 
@@ -256,7 +257,7 @@ def test_interrupted_transfer_leaves_no_partial_file(monkeypatch, cache):
         target.write_bytes(b"half a file")
         raise ConnectionResetError("connection reset by peer")
 
-    monkeypatch.setattr(D, "_fetch", cut_off)
+    monkeypatch.setattr(download, "fetch", cut_off)
     with pytest.raises(D.DatasetNotFoundError, match="connection reset by peer"):
         D.fashion_mnist()
     assert leftovers(cache) == [] and not (cache / "fashion_mnist").exists()
