@@ -21,7 +21,7 @@ import requests
 import sklearn.datasets
 from PIL import Image
 
-from nnbook import models, serve
+from nnbook import client, models, serve
 from nnbook.images import MAX_PIXELS, to_model_input
 
 PHOTO = Path(sklearn.datasets.__file__).parent / "images" / "china.jpg"  # a real 427 x 640 JPEG photo
@@ -262,9 +262,9 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 
 
 def test_load_test_counts_requests_and_errors(url):
-    result = serve.load_test(url, "tiny_cifar", PHOTO.read_bytes(), requests=20, clients=3)
+    result = client.load_test(url, "tiny_cifar", PHOTO.read_bytes(), requests=20, clients=3)
     assert len(result.latencies_s) == 20 and result.errors == []
-    failing = serve.load_test(url, "nope", PHOTO.read_bytes(), requests=5, clients=2)
+    failing = client.load_test(url, "nope", PHOTO.read_bytes(), requests=5, clients=2)
     assert len(failing.errors) == 5 and "HTTP 404" in failing.errors[0]
     assert "20 requests from 3 clients" in result.summary()
 
