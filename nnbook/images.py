@@ -45,9 +45,14 @@ JPEG counts the pixels it decodes after Pillow's reduced-scale "draft". The mode
 nothing is lost; what it bounds is the memory one image can cost."""
 
 REDUCE_ABOVE = 2048
-"""An image whose longer side is over 2,048 px (after decoding) is first shrunk by a whole factor (a box filter,
-Pillow's ``reduce``) to at most 2,048 px, then converted and resized as usual; images up to this size take exactly
-the path the chapters train with. Converting colours at 2,048 px instead of full size bounds the copies."""
+"""When a size is asked for, an image whose longer side is over 2,048 px (after decoding) is first shrunk by a
+whole factor (a box filter, Pillow's ``reduce``) so that its longer side is at most :data:`REDUCE_TO` (or 4 x the
+size asked for, if larger), a strip of rows at a time; then it is converted and resized as usual. Images up to
+2,048 px take exactly the path the chapters train with; for larger ones, converting colours (alpha, palette,
+16-bit) at reduced size bounds the copies, and the bilinear resize to a 32-200 px model input loses nothing."""
+
+REDUCE_TO = 1024
+"""The longer side, in pixels, an image over :data:`REDUCE_ABOVE` is shrunk to at most (see there)."""
 
 FORMATS = ("JPEG", "PNG", "GIF", "BMP", "WEBP")
 """The file formats decoded (Pillow's names; a camera's JPEG with a preview inside opens as MPO). Pillow reads
@@ -63,7 +68,7 @@ ImageSource = Union[str, Path, bytes, bytearray, BinaryIO, Image.Image]
 _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
               5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
               8: Image.Transpose.ROTATE_90}  # EXIF orientation -> the transpose that displays it upright
-_ROWS = 512  # rows converted at a time from 16/32-bit to 8-bit (bounds the temporary arrays)
+_ROWS = 256  # rows converted at a time (16/32-bit to 8-bit, shrinking): bounds the temporary arrays
 
 
 class ImageDecodeError(ValueError):
@@ -86,8 +91,8 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
 
     With ``size``, a JPEG may decode at a reduced scale that is still at least ``size`` pixels
     (Pillow's "draft" mode): it skips detail the later resize would discard and is much faster.
-    An image whose longer side is over :data:`REDUCE_ABOVE` is returned shrunk by a whole factor to at most
-    that size (in its own mode; 1-bit, palette and 16-bit images in the mode :func:`to_color` gives them).
+    With ``size``, an image whose longer side is over :data:`REDUCE_ABOVE` is returned shrunk by a whole factor
+    (see there; 1-bit, palette and 16-bit images become L, RGB(A) and L as :func:`to_color` would make them).
 
     Raises:
         ImageDecodeError: if ``src`` is empty, truncated, not a :data:`FORMATS` image Pillow can read, larger
@@ -107,8 +112,8 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
                 img.draft(img.mode, (size, size))
             _check_pixels(img, src, MAX_DECODED_PIXELS)  # what will be decoded at full resolution
             img.load()  # decode now, so a truncated file fails here and not later
-            if max(img.size) > REDUCE_ABOVE:
-                return _reduced(img)
+            if size is not None and max(img.size) > REDUCE_ABOVE:
+                return _reduced(img, max(REDUCE_TO, 4 * size))
             return ImageOps.exif_transpose(img)
     except ImageDecodeError:
         raise
@@ -147,19 +152,38 @@ def _check_pixels(img: Image.Image, src: ImageSource, limit: int) -> None:
         )
 
 
-def _reduced(img: Image.Image) -> Image.Image:
-    """Shrink a large decoded image by a whole factor to at most :data:`REDUCE_ABOVE` px, then orient it."""
+def _reduced(img: Image.Image, target: int) -> Image.Image:
+    """Shrink a large decoded image by a whole factor to at most ``target`` px, then orient it.
+
+    It works a strip of rows at a time (strips a multiple of the factor high, so the boxes are those of one
+    ``reduce``): besides the decoded image, only the small result and one strip's conversions are in memory.
+    """
     orientation = img.getexif().get(0x0112)
-    factor = -(-max(img.size) // REDUCE_ABOVE)
-    if img.mode == "1":
-        img = img.convert("L")
-    elif img.mode in ("P", "PA"):  # average colours, not palette indices
-        img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
-    elif img.mode.startswith("I;16"):
-        img = _to_8bit(img)
-    img = img.reduce(factor)
+    factor = -(-max(img.size) // target)
+    if factor == 1:
+        return ImageOps.exif_transpose(img)
+    width, height = img.size
+    rows = factor * max(1, _ROWS // factor)
+    out: Image.Image | None = None
+    for top in range(0, height, rows):
+        strip = _reducible(img.crop((0, top, width, min(top + rows, height)))).reduce(factor)
+        if out is None:
+            out = Image.new(strip.mode, (-(-width // factor), -(-height // factor)))
+        out.paste(strip, (0, top // factor))
+    assert out is not None
     method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
-    return img.transpose(method) if method is not None else img
+    return out.transpose(method) if method is not None else out
+
+
+def _reducible(img: Image.Image) -> Image.Image:
+    """``img`` in a mode whose pixels can be averaged: 1-bit -> L, palette -> RGB(A), 16-bit -> 8-bit L."""
+    if img.mode == "1":
+        return img.convert("L")
+    if img.mode in ("P", "PA"):  # average colours, not palette indices
+        return img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+    if img.mode.startswith("I;16"):
+        return _to_8bit(img)
+    return img
 
 
 def _to_8bit(img: Image.Image) -> Image.Image:
@@ -168,14 +192,18 @@ def _to_8bit(img: Image.Image) -> Image.Image:
     Integer pixels 0..65535 become ``round(x / 257)``, computed exactly in integers; float pixels are clipped to
     0..255 and rounded. The rows are converted a block at a time, so no float64 copy of a large image is made.
     """
-    arr = np.asarray(img)
-    out = np.empty(arr.shape, dtype=np.uint8)
-    for start in range(0, arr.shape[0], _ROWS):
-        block = arr[start:start + _ROWS]
+    width, height = img.size
+    out = np.empty((height, width), dtype=np.uint8)
+    for top in range(0, height, _ROWS):
+        block = np.asarray(img.crop((0, top, width, min(top + _ROWS, height))))
         if img.mode == "F":
-            out[start:start + _ROWS] = np.round(np.clip(block, 0, 255))
+            out[top:top + _ROWS] = np.round(np.clip(block, 0, 255))
         else:  # I;16*, I: treat as 16-bit, 0..65535 -> 0..255; (x + 128) // 257 == round(x / 257) exactly
-            out[start:start + _ROWS] = (np.clip(block.astype(np.int64), 0, 65535) + 128) // 257
+            wide = block.astype(np.int32)
+            np.clip(wide, 0, 65535, out=wide)
+            wide += 128
+            wide //= 257
+            out[top:top + _ROWS] = wide
     return Image.fromarray(out, mode="L")
 
 

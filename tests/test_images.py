@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from nnbook import images
 from nnbook.images import ImageDecodeError, load_image, open_image, scale, to_model_input
@@ -214,8 +214,9 @@ def test_images_over_2048_px_are_shrunk_first_and_stay_close(mode):
     else:
         img = Image.fromarray(smooth(height, width, 4 if mode == "RGBA" else 3))
         img = img.convert("P", palette=Image.Palette.ADAPTIVE) if mode == "P" else img
-    reduced = open_image(encode(img))
-    assert reduced.size == (-(-width // 2), -(-height // 2))  # by 2: the longer side 1,550 px <= REDUCE_ABOVE
+    assert open_image(encode(img)).size == (width, height)  # without a size, nothing is shrunk
+    reduced = open_image(encode(img), size=32)
+    assert reduced.size == (-(-width // 4), -(-height // 4))  # by 4: the longer side 775 px <= REDUCE_TO
     for color in ("rgb", "grayscale"):
         new = load_image(encode(img), size=32, color=color).astype(int)
         reference = images.to_color(img, color).resize((32, 32), Image.Resampling.BILINEAR)
@@ -226,3 +227,15 @@ def test_16_bit_conversion_is_the_exact_rounding_of_x_over_257():
     values = np.arange(0, 65536, dtype=np.uint16).reshape(256, 256)
     out = np.asarray(images.to_color(Image.fromarray(values), "grayscale"))
     np.testing.assert_array_equal(out, np.round(values / 257.0).astype(np.uint8))
+
+
+def test_a_large_rotated_photo_is_shrunk_then_turned_upright():
+    pixels = np.zeros((2200, 3000, 3), dtype=np.uint8)
+    pixels[:, :1000] = 255  # a white band on the left of the stored picture
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 CW to display": the band is at the top once upright
+    data = encode(Image.fromarray(pixels), "PNG", exif=exif)
+    reference = np.asarray(ImageOps.exif_transpose(Image.open(io.BytesIO(data))).resize((30, 30)), dtype=int)
+    out = load_image(data, size=30).astype(int)
+    assert out[:5].mean() > 250 and out[-5:].mean() < 5
+    assert np.abs(out - reference).mean() < 2.0
