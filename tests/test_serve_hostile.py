@@ -195,11 +195,15 @@ def test_no_server_header_nosniff_on_json_and_frame_ancestors(url):
     assert "Server" not in page.headers
 
 
-@pytest.mark.parametrize("path", ["//health", "/health/", "/api//tiny", "/api/models/"])
-def test_no_redirects_built_from_the_host_header(url, path):
-    response = requests.get(url + path, headers={"Host": "evil.example"}, allow_redirects=False, timeout=10)
-    assert response.status_code in (200, 404, 405) and "Location" not in response.headers
-    assert response.headers["Content-Type"].startswith("application/json")
+@pytest.mark.parametrize("method, path", [("GET", "//health"), ("GET", "//"), ("GET", "/api//models"),
+                                          ("POST", "/api//tiny"), ("GET", "/health/"), ("GET", "/api/models/")])
+def test_no_redirects_built_from_the_host_header(app, method, path):
+    # Werkzeug merged the slashes with a 308 whose Location came from the Host header (http://health/ for
+    # "//health"): now every such path is a plain JSON answer.
+    response = app.test_client().open(path, method=method, headers={"Host": "evil.example"})
+    assert response.status_code in (200, 400, 404, 405) and "Location" not in response.headers, response.status
+    if path != "//":
+        assert response.headers["Content-Type"].startswith("application/json")
 
 
 def test_long_url_is_414_and_huge_headers_431_both_json(url):
