@@ -1,7 +1,7 @@
 """Load test of the model web: 1,000 photo uploads over loopback from several concurrent clients.
 
 Starts ``python -m nnbook.serve`` in its own process (so the clients do not share its interpreter), sends the
-requests with :func:`nnbook.serve.load_test` and prints requests/s, p50/p99 latency, errors and the server's CPU
+requests with :func:`nnbook.client.load_test` and prints requests/s, p50/p99 latency, errors and the server's CPU
 seconds for each model. Goal: 0 errors and p99 under 200 ms for 32×32 models on 2 CPU cores.
 
 Without ``--models`` it serves an untrained copy of the CIFAR study's CIFAR-10 network (32×32 RGB, 1,343,018
@@ -28,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import sklearn.datasets  # noqa: E402
 
-from nnbook.serve import load_test  # noqa: E402
+from nnbook.client import load_test  # noqa: E402
 
 PHOTO = Path(sklearn.datasets.__file__).parent / "images" / "china.jpg"  # a real 640 x 427 JPEG (196 kB)
 CIFAR10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]

@@ -33,9 +33,31 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 64_000_000
-"""The largest image (width x height) that is decoded: 64 megapixels, above any phone photo. A larger one, such as a
-decompression bomb (a small file that expands to gigabytes of pixels), is refused with :class:`ImageDecodeError`
-before its pixels are decoded: a counted skip in a dataset, a one-line message for an upload."""
+"""The largest image (width x height, as its header says) that is opened: 64 megapixels, above any phone photo. A
+larger one, such as a decompression bomb (a small file that expands to gigabytes of pixels), is refused with
+:class:`ImageDecodeError` before its pixels are decoded: a counted skip in a dataset, a one-line message for an
+upload. A baseline JPEG this large is still cheap: it decodes at a reduced scale (1/2 to 1/8)."""
+
+MAX_DECODED_PIXELS = 16_000_000
+"""The largest image decoded at full resolution: 16 megapixels (a 4,000 x 4,000 picture, up to 64 MB of pixels).
+PNG, GIF, BMP, WebP and progressive JPEG cannot decode at a reduced scale, so this is their limit; a baseline
+JPEG counts the pixels it decodes after Pillow's reduced-scale "draft". The models this serves take 32-200 px, so
+nothing is lost; what it bounds is the memory one image can cost."""
+
+REDUCE_ABOVE = 2048
+"""When a size is asked for, an image whose longer side is over 2,048 px (after decoding) is first shrunk by a
+whole factor (a box filter, Pillow's ``reduce``) so that its longer side is at most :data:`REDUCE_TO` (or 4 x the
+size asked for, if larger), a strip of rows at a time; then it is converted and resized as usual. Images up to
+2,048 px take exactly the path the chapters train with; for larger ones, converting colours (alpha, palette,
+16-bit) at reduced size bounds the copies, and the bilinear resize to a 32-200 px model input loses nothing."""
+
+REDUCE_TO = 1024
+"""The longer side, in pixels, an image over :data:`REDUCE_ABOVE` is shrunk to at most (see there)."""
+
+FORMATS = ("JPEG", "PNG", "GIF", "BMP", "WEBP")
+"""The file formats decoded (Pillow's names; a camera's JPEG with a preview inside opens as MPO). Pillow reads
+dozens more (EPS through Ghostscript, DDS, QOI, SPIDER, ...); no photo comes in them, and their decoders are a
+needless risk with a hostile file, so they are refused as "not an image"."""
 
 COLORS = ("rgb", "grayscale")
 """The colour modes :func:`load_image` accepts."""
@@ -43,9 +65,14 @@ COLORS = ("rgb", "grayscale")
 ImageSource = Union[str, Path, bytes, bytearray, BinaryIO, Image.Image]
 """What :func:`load_image` can read: a path, encoded bytes, a binary file object or a PIL image."""
 
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}  # EXIF orientation -> the transpose that displays it upright
+_ROWS = 256  # rows converted at a time (16/32-bit to 8-bit, shrinking): bounds the temporary arrays
+
 
 class ImageDecodeError(ValueError):
-    """Raised when an input cannot be decoded as an image (empty, truncated or not an image)."""
+    """Raised when an input cannot be decoded as an image (empty, truncated, not an image or too large)."""
 
 
 def _check_color(color: str) -> str:
@@ -60,26 +87,33 @@ def _name(src: ImageSource) -> str:
 
 
 def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
-    """Decode ``src`` fully and return a PIL image with its EXIF orientation applied.
+    """Decode ``src`` and return a PIL image with its EXIF orientation applied.
 
     With ``size``, a JPEG may decode at a reduced scale that is still at least ``size`` pixels
     (Pillow's "draft" mode): it skips detail the later resize would discard and is much faster.
+    With ``size``, an image whose longer side is over :data:`REDUCE_ABOVE` is returned shrunk by a whole factor
+    (see there; 1-bit, palette and 16-bit images become L, RGB(A) and L as :func:`to_color` would make them).
 
     Raises:
-        ImageDecodeError: if ``src`` is empty, truncated, not an image Pillow can read, or larger than
-            :data:`MAX_PIXELS`.
+        ImageDecodeError: if ``src`` is empty, truncated, not a :data:`FORMATS` image Pillow can read, larger
+            than :data:`MAX_PIXELS`, or larger than :data:`MAX_DECODED_PIXELS` once decoded.
     """
     if isinstance(src, Image.Image):
-        _check_pixels(src, src)
+        _check_pixels(src, src, MAX_PIXELS)
         return src
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data" on otherwise fine photos
-            img = Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
-            _check_pixels(img, src)  # from the header alone, before any pixel is decoded
-            if size is not None and img.format == "JPEG":
+            img = Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src, formats=FORMATS)
+            _check_pixels(img, src, MAX_PIXELS)  # from the header alone, before any pixel is decoded
+            if _progressive(img):  # its coefficients are held at full size, whatever the scale it decodes at
+                _check_pixels(img, src, MAX_DECODED_PIXELS)
+            if size is not None and _drafts(img):
                 img.draft(img.mode, (size, size))
+            _check_pixels(img, src, MAX_DECODED_PIXELS)  # what will be decoded at full resolution
             img.load()  # decode now, so a truncated file fails here and not later
+            if size is not None and max(img.size) > REDUCE_ABOVE:
+                return _reduced(img, max(REDUCE_TO, 4 * size))
             return ImageOps.exif_transpose(img)
     except ImageDecodeError:
         raise
@@ -88,28 +122,89 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
             f"{_name(src)} is over the {MAX_PIXELS // 1_000_000} megapixel limit (nnbook.images.MAX_PIXELS): {err}"
         ) from err
     except UnidentifiedImageError as err:
-        raise ImageDecodeError(f"{_name(src)} is not an image file (PNG, JPEG, GIF, BMP, WebP, ...)") from err
-    except (OSError, SyntaxError, ValueError, EOFError) as err:
-        raise ImageDecodeError(f"cannot decode {_name(src)}: the image is truncated or corrupt ({err})") from err
+        raise ImageDecodeError(f"{_name(src)} is not an image file in a format read here "
+                               "(JPEG, PNG, GIF, BMP or WebP)") from err
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as err:
+        raise ImageDecodeError(f"cannot read {_name(src)}: {err.strerror or err}") from err
+    except MemoryError:
+        raise
+    except Exception as err:  # a damaged file can make a decoder raise almost anything (IndexError, RuntimeError...)
+        raise ImageDecodeError(f"cannot decode {_name(src)}: the image is truncated or corrupt "
+                               f"({type(err).__name__}: {err})") from err
 
 
-def _check_pixels(img: Image.Image, src: ImageSource) -> None:
+def _progressive(img: Image.Image) -> bool:
+    return img.format in ("JPEG", "MPO") and bool(img.info.get("progressive") or img.info.get("progression"))
+
+
+def _drafts(img: Image.Image) -> bool:
+    """Whether ``img`` decodes at a reduced scale: every JPEG, and an MPO (a camera's JPEG) over REDUCE_ABOVE."""
+    return img.format == "JPEG" or (img.format == "MPO" and max(img.size) > REDUCE_ABOVE)
+
+
+def _check_pixels(img: Image.Image, src: ImageSource, limit: int) -> None:
     width, height = img.size
-    if width * height > MAX_PIXELS:
+    if width * height > limit:
+        name = "MAX_PIXELS" if limit == MAX_PIXELS else "MAX_DECODED_PIXELS"
         raise ImageDecodeError(
-            f"{_name(src)} is {width} x {height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit "
-            "(nnbook.images.MAX_PIXELS); use a smaller photo."
+            f"{_name(src)} is {width} x {height} pixels, over the {limit // 1_000_000} megapixel limit "
+            f"(nnbook.images.{name}); use a smaller photo."
         )
 
 
+def _reduced(img: Image.Image, target: int) -> Image.Image:
+    """Shrink a large decoded image by a whole factor to at most ``target`` px, then orient it.
+
+    It works a strip of rows at a time (strips a multiple of the factor high, so the boxes are those of one
+    ``reduce``): besides the decoded image, only the small result and one strip's conversions are in memory.
+    """
+    orientation = img.getexif().get(0x0112)
+    factor = -(-max(img.size) // target)
+    if factor == 1:
+        return ImageOps.exif_transpose(img)
+    width, height = img.size
+    rows = factor * max(1, _ROWS // factor)
+    out: Image.Image | None = None
+    for top in range(0, height, rows):
+        strip = _reducible(img.crop((0, top, width, min(top + rows, height)))).reduce(factor)
+        if out is None:
+            out = Image.new(strip.mode, (-(-width // factor), -(-height // factor)))
+        out.paste(strip, (0, top // factor))
+    assert out is not None
+    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return out.transpose(method) if method is not None else out
+
+
+def _reducible(img: Image.Image) -> Image.Image:
+    """``img`` in a mode whose pixels can be averaged: 1-bit -> L, palette -> RGB(A), 16-bit -> 8-bit L."""
+    if img.mode == "1":
+        return img.convert("L")
+    if img.mode in ("P", "PA"):  # average colours, not palette indices
+        return img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+    if img.mode.startswith("I;16"):
+        return _to_8bit(img)
+    return img
+
+
 def _to_8bit(img: Image.Image) -> Image.Image:
-    """Rescale 16/32-bit integer and float grayscale images to 8-bit ``L`` (Pillow would clip)."""
-    arr = np.asarray(img)
-    if img.mode == "F":
-        arr = np.clip(arr, 0, 255)
-    else:  # I;16*, I: treat as 16-bit, 0..65535 -> 0..255
-        arr = np.clip(arr.astype(np.float64) / 257.0, 0, 255)
-    return Image.fromarray(np.round(arr).astype(np.uint8), mode="L")
+    """Rescale 16/32-bit integer and float grayscale images to 8-bit ``L`` (Pillow would clip).
+
+    Integer pixels 0..65535 become ``round(x / 257)``, computed exactly in integers; float pixels are clipped to
+    0..255 and rounded. The rows are converted a block at a time, so no float64 copy of a large image is made.
+    """
+    width, height = img.size
+    out = np.empty((height, width), dtype=np.uint8)
+    for top in range(0, height, _ROWS):
+        block = np.asarray(img.crop((0, top, width, min(top + _ROWS, height))))
+        if img.mode == "F":
+            out[top:top + _ROWS] = np.round(np.clip(block, 0, 255))
+        else:  # I;16*, I: treat as 16-bit, 0..65535 -> 0..255; (x + 128) // 257 == round(x / 257) exactly
+            wide = block.astype(np.int32)
+            np.clip(wide, 0, 65535, out=wide)
+            wide += 128
+            wide //= 257
+            out[top:top + _ROWS] = wide
+    return Image.fromarray(out, mode="L")
 
 
 def to_color(img: Image.Image, color: str = "rgb") -> Image.Image:
@@ -121,8 +216,9 @@ def to_color(img: Image.Image, color: str = "rgb") -> Image.Image:
     if img.mode in ("I", "F") or img.mode.startswith("I;16"):
         img = _to_8bit(img)
     if img.mode in ("P", "PA") or "A" in img.getbands():
-        rgba = img.convert("RGBA")
+        rgba = img if img.mode == "RGBA" else img.convert("RGBA")
         img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        del rgba
     if color == "rgb":
         return img.convert("RGB")
     return img if img.mode == "L" else img.convert("RGB").convert("L")

@@ -13,31 +13,40 @@ Endpoints:
 * ``POST /api/NAME`` — a multipart upload with the photo in the form field ``image``; answers the top-3 classes
   (both classes for a one-sigmoid model), the input size used and the photo as the model saw it (a PNG data URI).
 
-The server takes only the uploaded bytes: no file name or path from the client is ever used. Errors are one-line
-JSON messages: 400 (empty, truncated, not an image, over :data:`nnbook.images.MAX_PIXELS`), 404 (unknown model),
-405 (wrong method), 413 (over :data:`MAX_UPLOAD_BYTES`), 500 (logged on the server, never a stack trace to the
-client); the server keeps serving after each.
+The server takes only the uploaded bytes: no file name or path from the client is ever used. Every error is a
+one-line JSON message: 400 (empty, truncated, not a JPEG/PNG/GIF/BMP/WebP image, over the pixel limits of
+:mod:`nnbook.images`), 403 (a POST from another site's page), 404 (unknown model or path), 405 (wrong method),
+413 (over :data:`MAX_UPLOAD_BYTES` or :data:`MAX_FORM_PARTS`), 414 (URL over :data:`MAX_URL_CHARS`), 431 (headers
+over :data:`MAX_HEADER_BYTES`), 500 (logged on the server, never a stack trace to the client); the server keeps
+serving after each.
 
-Every model is loaded (Keras ``safe_mode``) and traced once at start-up; requests run it through one compiled
-``tf.function`` per model under a lock, so a threaded server never runs Keras' ``predict`` machinery concurrently.
-Preprocessing is :func:`nnbook.images.to_model_input`, the very function the chapters train with.
+What one request can cost is bounded: its bytes (8 MB), its pixels (:data:`nnbook.images.MAX_PIXELS` as declared,
+:data:`nnbook.images.MAX_DECODED_PIXELS` decoded at full size, shrunk to 2,048 px before any conversion), and at
+most :data:`DECODE_SLOTS` photos decode at once in a process, so the memory the server can spend on decoding is
+about ``DECODE_SLOTS`` x 130 MB whatever is sent. ``python -m nnbook.serve`` runs under ``waitress`` (a production
+WSGI server in pure Python) with :data:`THREADS` worker threads, at most :data:`CONNECTION_LIMIT` connections, and
+:data:`CHANNEL_TIMEOUT_S` seconds before an idle or stalled connection is closed (waitress reads a whole request
+before a thread sees it, so a slow client holds no thread).
 
-This module imports Flask; ``import nnbook`` does not import it.
+Every model is loaded (Keras ``safe_mode``), checked (one flat output of probabilities, files inside their
+folder) and traced once at start-up; a model that cannot be served is skipped with its reason. Requests run it
+through one compiled ``tf.function`` per model under a lock, so concurrent requests never run Keras' ``predict``
+machinery concurrently. Preprocessing is :func:`nnbook.images.to_model_input`, the very function the chapters train
+with. The client side (:func:`nnbook.client.load_test`, :func:`nnbook.client.screenshot_page`) is in
+:mod:`nnbook.client`.
+
+This module imports Flask and waitress; ``import nnbook`` does not import them.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import io
 import json
 import logging
-import math
-import secrets
 import sys
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from importlib import resources
@@ -47,8 +56,11 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from flask import Flask, Response, jsonify, request
 from PIL import Image
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from nnbook import models as saved
 from nnbook.images import ImageDecodeError, to_model_input
@@ -56,6 +68,28 @@ from nnbook.upload import UploadError, check_upload, one_line
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 """The largest request body accepted (8 MB); a larger one is answered 413 before it is read."""
+
+MAX_FORM_PARTS = 8
+"""The most parts a multipart form may have (one photo needs one); more is answered 413."""
+
+MAX_URL_CHARS = 2048
+"""The longest path and query accepted; a longer one is answered 414."""
+
+MAX_HEADER_BYTES = 16 * 1024
+"""The largest request line and headers together (16 kB); larger is answered 431 (by waitress, in JSON)."""
+
+DECODE_SLOTS = 2
+"""How many photos decode at once in this process: each may take up to ~130 MB while it decodes (a
+16-megapixel RGBA PNG), so the server's decoding memory stays near 2 x 130 MB however many requests come."""
+
+THREADS = 4
+"""Worker threads of ``python -m nnbook.serve`` (waitress): requests answered at once; more wait in a queue."""
+
+CONNECTION_LIMIT = 64
+"""Open connections ``python -m nnbook.serve`` accepts at once; more wait in the listen backlog."""
+
+CHANNEL_TIMEOUT_S = 30
+"""Seconds a connection may stay idle, or send nothing more of an unfinished request, before it is closed."""
 
 TOP = 3
 """How many classes an answer lists (a one-sigmoid model has only two)."""
@@ -67,12 +101,17 @@ RESERVED = ("models",)
 """Names that are API paths, not models (``/api/models`` lists the models)."""
 
 PAGE_HEADERS = {
-    # The page loads nothing from elsewhere: its own inline script and style, data: and blob: images.
+    # The page loads nothing from elsewhere (its own inline script and style, data: and blob: images) and no other
+    # site may frame it (a framed page could be made to upload on a click).
     "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                               "img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'",
-    "X-Content-Type-Options": "nosniff",
+                               "img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+                               "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+DECODING = threading.BoundedSemaphore(DECODE_SLOTS)
+"""Held while a photo decodes (one per process: memory is per process)."""
 
 log = logging.getLogger("nnbook.serve")
 
@@ -112,11 +151,50 @@ def compiled_forward(model: Any, size: int, channels: int) -> Callable[[np.ndarr
     return lambda x: fn(tf.constant(x, dtype=tf.float32)).numpy()
 
 
+def unservable(model: Any, spec: saved.ModelSpec) -> str | None:
+    """Why ``model`` cannot be served (None if it can): it must give one flat row of probabilities per photo."""
+    if len(getattr(model, "outputs", None) or [None]) != 1:
+        return f"it has {len(model.outputs)} outputs; a classifier the server can answer with has one"
+    shape = tuple(model.output_shape)
+    if len(shape) != 2:
+        return (f"its output has shape {shape}; the server needs (None, classes): end the model with a Dense layer "
+                "(Flatten or GlobalAveragePooling2D before it)")
+    last = model.layers[-1] if getattr(model, "layers", None) else None
+    activation = getattr(getattr(last, "activation", None), "__name__", "")
+    if shape[1] == 1 and (activation == "softmax" or type(last).__name__ == "Softmax"):
+        return "it ends in a one-unit softmax, which always says 1.0: use one sigmoid unit or one softmax unit per class"
+    return None
+
+
+def _outside(folder: Path, name: str) -> Path | None:
+    """The first of the model's two files that resolves outside ``folder`` (a link out of it), or None."""
+    root = folder.resolve()
+    for path in (folder / f"{name}.keras", folder / f"{name}.classes.json"):
+        if not path.resolve().is_relative_to(root):
+            return path
+    return None
+
+
+def _probe(served: Served, spec: saved.ModelSpec) -> str | None:
+    """Trace the forward pass now (not on a request) and check it answers probabilities; None if it does."""
+    rng = np.random.default_rng(0)
+    for x in (np.zeros((1, spec.size, spec.size, spec.channels), np.float32),
+              rng.random((2, spec.size, spec.size, spec.channels), dtype=np.float32)):
+        out = np.asarray(served.forward(x), dtype=np.float64)
+        if out.shape != (len(x), served.model.output_shape[-1]):
+            return f"it answered shape {out.shape} for {len(x)} photo(s)"
+        if not np.all(np.isfinite(out)) or out.min() < 0 or out.max() > 1:
+            return "its outputs are not probabilities (some are outside 0..1): end it with sigmoid or softmax"
+        if out.shape[1] > 1 and np.abs(out.sum(axis=1) - 1).max() > 1e-3:
+            return "its outputs do not sum to 1: end a model of several classes with softmax"
+    return None
+
+
 def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, Served], list[str]]:
-    """Load every model found in ``folders`` and warm it up (first folder wins on a repeated name).
+    """Load every model found in ``folders``, check it can be served and warm it up (first folder wins on a name).
 
     Returns:
-        ``({name: Served}, skipped)``: ``skipped`` holds one line per model that could not be loaded.
+        ``({name: Served}, skipped)``: ``skipped`` holds one line per model that cannot be served, with why.
 
     Raises:
         FileNotFoundError: if a folder does not exist.
@@ -130,18 +208,34 @@ def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, S
             raise FileNotFoundError(f"model folder {folder} does not exist: run the chapter that saves its models "
                                     "or pass --models with a folder of NAME.keras + NAME.classes.json files.")
         for name in saved.discover(folder):
+            path = folder / f"{name}.keras"
             if name in served or name in RESERVED:
                 why = "is reserved for an endpoint" if name in RESERVED else "is already served from another folder"
-                skipped.append(f"{folder / name}.keras: the name {name!r} {why}")
+                skipped.append(f"{path}: the name {name!r} {why}")
+                continue
+            outside = _outside(folder, name)
+            if outside is not None:
+                skipped.append(f"{outside}: a link to a file outside {folder}; copy the model into the folder")
                 continue
             try:
                 model, spec = saved.load(name, folder)
             except saved.ModelFileError as err:
                 skipped.append(one_line(err))
                 continue
-            forward = compiled_forward(model, spec.size, spec.channels)
-            forward(np.zeros((1, spec.size, spec.size, spec.channels), np.float32))  # trace now, not on a request
-            served[name] = Served(spec=spec, model=model, forward=forward)
+            except Exception as err:  # a model nnbook.models does not expect (e.g. two outputs) is a skip too
+                skipped.append(f"{path}: cannot serve it: {type(err).__name__}: {one_line(err)}")
+                continue
+            why = unservable(model, spec)
+            if why is None:
+                entry = Served(spec=spec, model=model, forward=compiled_forward(model, spec.size, spec.channels))
+                try:
+                    why = _probe(entry, spec)
+                except Exception as err:  # a model that fails on a photo fails here, not on every request
+                    why = f"it fails on a test photo: {type(err).__name__}: {one_line(err)}"
+            if why is not None:
+                skipped.append(f"{path}: cannot serve it: {why}")
+                continue
+            served[name] = entry
     return served, skipped
 
 
@@ -159,11 +253,13 @@ def predict(served: Served, photo: bytes) -> dict[str, Any]:
 
     Raises:
         nnbook.upload.UploadError: if ``photo`` is empty.
-        nnbook.images.ImageDecodeError: if it is not a decodable image within the pixel limit.
+        nnbook.images.ImageDecodeError: if it is not a decodable image within the pixel limits.
     """
     spec = served.spec
     try:
-        x = to_model_input(check_upload(FIELD, photo), spec.size, spec.color)
+        photo = check_upload(FIELD, photo)
+        with DECODING:  # at most DECODE_SLOTS photos decode at once: bounded memory
+            x = to_model_input(photo, spec.size, spec.color)
     except ImageDecodeError as err:  # its messages name "the data"; here it is the upload
         raise ImageDecodeError(one_line(err).replace("the data", "the uploaded file", 1)) from err
     probabilities = served.probabilities(x)[0]
@@ -187,8 +283,25 @@ def error(status: int, message: str) -> Response:
     return response
 
 
+def cross_site(headers: Any, scheme: str, host: str) -> str | None:
+    """Why a POST with these headers comes from another site's page (None if it is the server's own, or no browser).
+
+    A browser says where a request comes from: ``Sec-Fetch-Site`` (set by the browser itself, so it holds behind a
+    proxy too) and ``Origin``. A request without either is not from a web page (curl, ``requests``) and is let in.
+    """
+    site = headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return None if site in ("same-origin", "none") else f"Sec-Fetch-Site: {site[:32]}"
+    origin = headers.get("Origin")
+    if origin is not None and origin != f"{scheme}://{host}":
+        return f"Origin: {origin[:64]}"
+    return None
+
+
 def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Flask:
     """Build the Flask app serving every model in ``folders`` (loaded and traced now, before any request).
+
+    Serve it with :func:`start_in_background` (a notebook, a test) or ``python -m nnbook.serve``.
 
     Raises:
         FileNotFoundError: if a folder does not exist.
@@ -199,9 +312,27 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
     app = Flask("nnbook.serve")
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = max_upload_bytes
+    app.config["MAX_FORM_PARTS"] = MAX_FORM_PARTS
     app.json.sort_keys = False  # answers read in order: model, top, input, preview
+    app.url_map.strict_slashes = False  # no redirects at all: "/health/" and "//health" are plain 404s or answers,
+    app.url_map.merge_slashes = False   # never a 308 whose Location would be built from the Host header
     app.extensions["nnbook_models"] = served
     limit_mb = max_upload_bytes / 2**20
+
+    @app.before_request
+    def refuse_early() -> Response | None:
+        if len(request.full_path) > MAX_URL_CHARS:
+            return error(414, f"the URL is over {MAX_URL_CHARS} characters; the endpoints are short.")
+        if request.method == "POST":
+            why = cross_site(request.headers, request.scheme, request.host)
+            if why is not None:
+                return error(403, f"cross-site request refused ({why}): use the page this server serves at /.")
+        return None
+
+    @app.after_request
+    def no_sniffing(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @app.get("/")
     def index() -> Response:
@@ -226,7 +357,10 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
             return error(400, f"send the photo as multipart/form-data in the field {FIELD!r}.")
         upload = request.files.get(FIELD)
         if upload is None:
-            return error(400, f"no file in the form field {FIELD!r}: send the photo as multipart/form-data "
+            if FIELD in request.form:  # a part without a file name arrives as text
+                return error(400, f"the field {FIELD!r} came as text, without a file name: send the photo as a "
+                                  f"file (curl -F {FIELD}=@photo.jpg; a browser form does this).")
+            return error(400, f"no field {FIELD!r} in the form: send the photo as multipart/form-data "
                               f"with the field {FIELD!r}.")
         try:
             return jsonify(predict(served[name], upload.read()))
@@ -241,7 +375,14 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
             405: f"method {request.method} is not allowed here (POST /api/NAME with a photo, GET for the rest).",
             413: f"the upload is over the {limit_mb:g} MB limit: send a smaller photo.",
         }
-        return error(code, messages.get(code, one_line(Exception(err.description or err.name or "error"))))
+        length = request.content_length
+        if code == 413 and length is not None and length <= max_upload_bytes:  # the body fits: its parts did not
+            messages[413] = (f"the form has too many parts (at most {MAX_FORM_PARTS}) or a text field over "
+                             f"{limit_mb:g} MB: send one photo in the field {FIELD!r}.")
+        response = error(code, messages.get(code, one_line(Exception(err.description or err.name or "error"))))
+        if code == 405 and getattr(err, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(err.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(err: Exception) -> Response:
@@ -252,16 +393,45 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
     return app
 
 
-class QuietHandler(WSGIRequestHandler):
-    """Werkzeug's request handler without the per-request log line (errors are still logged)."""
+class JsonErrorTask(ErrorTask):
+    """waitress's own error answers (400 malformed request, 413, 431 headers too large) as one JSON line."""
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
+    def execute(self) -> None:
+        err = self.request.error
+        message = {431: f"the request line and headers are over {MAX_HEADER_BYTES // 1024} kB.",
+                   413: f"the upload is over the {MAX_UPLOAD_BYTES // 2**20} MB limit: send a smaller photo."}
+        text = message.get(err.code, f"{err.reason.lower()}: {one_line(Exception(err.body or err.reason))}")
+        body = json.dumps({"error": text, "status": err.code}).encode()
+        self.status = f"{err.code} {err.reason}"
+        self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class JsonErrorChannel(HTTPChannel):
+    """A waitress connection whose own errors are JSON (see :class:`JsonErrorTask`)."""
+
+    error_task_class = JsonErrorTask
+
+
+def make_server(app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = THREADS) -> BaseWSGIServer:
+    """A waitress server for ``app`` with the limits of this module (not yet running: call ``.run()``).
+
+    ``ident=""`` sends no ``Server`` header; waitress ignores ``X-Forwarded-*`` headers (no trusted proxy), so
+    nothing the client sends changes the scheme or host the app sees, and the app never redirects.
+    """
+    server = create_server(app, host=host, port=port, threads=threads, connection_limit=CONNECTION_LIMIT,
+                           channel_timeout=CHANNEL_TIMEOUT_S, cleanup_interval=max(1, CHANNEL_TIMEOUT_S // 3),
+                           max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
+                           max_request_header_size=MAX_HEADER_BYTES, ident="", expose_tracebacks=False)
+    server.channel_class = JsonErrorChannel
+    return server
 
 
 @dataclass
 class BackgroundServer:
-    """A threaded server running in a daemon thread; ``url`` is its base address, ``stop()`` ends it."""
+    """A waitress server running in a daemon thread; ``url`` is its base address, ``stop()`` ends it."""
 
     server: BaseWSGIServer
     thread: threading.Thread
@@ -269,164 +439,28 @@ class BackgroundServer:
     @property
     def port(self) -> int:
         """The port it listens on."""
-        return int(self.server.server_address[1])
+        return int(self.server.effective_port)
 
     @property
     def url(self) -> str:
-        return f"http://{self.server.server_address[0]}:{self.port}"
+        return f"http://{self.server.effective_host}:{self.port}"
 
     def stop(self) -> None:
-        """Stop serving and wait for the thread to end."""
-        self.server.shutdown()
-        self.server.server_close()
+        """Stop serving (open connections are closed) and wait for the thread to end."""
+        self.server.task_dispatcher.shutdown()
+        wasyncore.close_all(self.server._map)  # the event loop ends once it has no socket left
         self.thread.join(timeout=10)
 
 
 def start_in_background(app: Flask, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> BackgroundServer:
-    """Serve ``app`` from a threaded Werkzeug server in a daemon thread (``port=0``: a free port)."""
-    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler if quiet else None)
-    thread = threading.Thread(target=server.serve_forever, name="nnbook-serve", daemon=True)
+    """Serve ``app`` with waitress (the limits of :func:`make_server`) in a daemon thread (``port=0``: a free port).
+
+    ``quiet`` is kept for compatibility: waitress logs no line per request either way.
+    """
+    server = make_server(app, host, port)
+    thread = threading.Thread(target=server.run, name="nnbook-serve", daemon=True)
     thread.start()
     return BackgroundServer(server, thread)
-
-
-def encode_multipart(fields: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
-    """Encode ``{field: (file name, bytes, content type)}`` as a multipart body; return it and its content type."""
-    boundary = "nnbook-" + secrets.token_hex(12)
-    parts = []
-    for name, (filename, content, content_type) in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
-@dataclass
-class LoadResult:
-    """What :func:`load_test` measured: latencies in seconds (one per answered request) and failures."""
-
-    requests: int
-    clients: int
-    wall_s: float
-    latencies_s: list[float]
-    errors: list[str]
-
-    def percentile_ms(self, q: float) -> float:
-        """The ``q``-th percentile of the latencies, in milliseconds (nan if none)."""
-        return float(np.percentile(self.latencies_s, q) * 1000) if self.latencies_s else math.nan
-
-    @property
-    def per_second(self) -> float:
-        """Answered requests per second of wall time."""
-        return len(self.latencies_s) / self.wall_s if self.wall_s > 0 else math.nan
-
-    def summary(self) -> str:
-        """One line: requests, clients, requests/s, p50/p99 latency and errors."""
-        clients = f"{self.clients} client{'s' if self.clients != 1 else ''}"
-        return (f"{self.requests} requests from {clients} in {self.wall_s:.1f} s: "
-                f"{self.per_second:.0f} requests/s, p50 {self.percentile_ms(50):.1f} ms, "
-                f"p99 {self.percentile_ms(99):.1f} ms, {len(self.errors)} errors")
-
-
-def load_test(url: str, model: str, photo: bytes, requests: int = 1000, clients: int = 4,
-              time_limit_s: float = 120.0) -> LoadResult:
-    """Send ``requests`` photo uploads to ``POST url/api/model`` from ``clients`` concurrent keep-alive clients.
-
-    Stops early (counting the rest as errors) after ``time_limit_s``. A request is an error unless it is answered
-    200 with the model's name.
-    """
-    host_port = url.split("://", 1)[1].rstrip("/")
-    body, content_type = encode_multipart({FIELD: ("photo", photo, "application/octet-stream")})
-    headers = {"Content-Type": content_type}
-    lock = threading.Lock()
-    counter = iter(range(requests))
-    latencies: list[float] = []
-    errors: list[str] = []
-    deadline = time.monotonic() + time_limit_s
-
-    def client() -> None:
-        connection = http.client.HTTPConnection(host_port, timeout=30)
-        while True:
-            with lock:
-                if next(counter, None) is None:
-                    break
-            if time.monotonic() > deadline:
-                with lock:
-                    errors.append("time limit reached")
-                continue
-            start = time.perf_counter()
-            try:
-                connection.request("POST", f"/api/{model}", body=body, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-                ok = response.status == 200 and json.loads(data).get("model") == model
-                problem = "" if ok else f"HTTP {response.status}: {data[:120]!r}"
-            except (OSError, http.client.HTTPException, ValueError) as err:
-                problem = f"{type(err).__name__}: {err}"
-                connection.close()
-                connection = http.client.HTTPConnection(host_port, timeout=30)
-            elapsed = time.perf_counter() - start
-            with lock:
-                (errors.append(problem) if problem else latencies.append(elapsed))
-        connection.close()
-
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return LoadResult(requests, clients, time.perf_counter() - start, latencies, errors)
-
-
-def screenshot_page(url: str, photo: str | Path, model: str | None = None,
-                    chromium: str = "/usr/bin/chromium") -> bytes | None:
-    """Open the page at ``url`` in headless Chromium, classify ``photo`` and return a PNG screenshot.
-
-    Returns None (and logs why) when Playwright or the Chromium binary is missing. It runs in its own thread, so
-    that Playwright's synchronous API also works inside a Jupyter kernel's event loop.
-    """
-    result: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            result["why"] = "Playwright for Python is not installed"
-            return
-        if not Path(chromium).exists():
-            result["why"] = f"no Chromium at {chromium}"
-            return
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 900, "height": 640})
-                page.goto(url)
-                page.wait_for_selector("#model option", state="attached")
-                if model:
-                    page.select_option("#model", model)
-                page.set_input_files("#file", str(photo))
-                page.wait_for_selector("#bars .bar")
-                result["png"] = page.screenshot(full_page=True)
-            finally:
-                browser.close()
-
-    def guarded() -> None:
-        try:
-            run()
-        except Exception as err:  # a browser that fails to start is a missing picture, not a failed chapter
-            result["why"] = f"{type(err).__name__}: {one_line(err)}"
-
-    thread = threading.Thread(target=guarded, daemon=True)
-    thread.start()
-    thread.join(timeout=120)
-    if "png" not in result:
-        log.warning("no screenshot: %s", result.get("why", "the browser timed out"))
-    return result.get("png")
-
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-"""Flags for Debian's headless Chromium (no sandbox in containers, no network chatter)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -449,15 +483,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no models in {', '.join(args.models)} (each needs NAME.keras and NAME.classes.json).",
               file=sys.stderr)
         return 2
-    server = make_server(args.host, args.port, app, threaded=True)
-    host, port = server.server_address[:2]
-    print(f"serving {', '.join(served)} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+    server = make_server(app, args.host, args.port)
+    print(f"serving {', '.join(served)} at http://{server.effective_host}:{server.effective_port}/ "
+          "(Ctrl+C stops)", flush=True)
     try:
-        server.serve_forever()
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.close()
     return 0
 
 

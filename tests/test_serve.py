@@ -1,7 +1,7 @@
 """The model web (nnbook.serve) over real HTTP on loopback: every endpoint, every bad input, same answers as the model.
 
 Two tiny models are saved with ``nnbook.models.save`` in a temporary folder (a one-sigmoid grayscale model and a
-softmax RGB model), a threaded Werkzeug server runs them on a free port, and the tests talk to it with ``requests``.
+softmax RGB model), the waitress server of ``serve.start_in_background`` runs them on a free port, and the tests talk to it with ``requests``.
 """
 
 from __future__ import annotations
@@ -259,14 +259,6 @@ def test_missing_folder_is_a_clear_error(tmp_path):
         serve.create_app(tmp_path / "nowhere")
     assert serve.main(["--models", str(tmp_path / "nowhere")]) == 2
     assert serve.main(["--models", str(tmp_path)]) == 2  # a folder without models
-
-
-def test_load_test_counts_requests_and_errors(url):
-    result = serve.load_test(url, "tiny_cifar", PHOTO.read_bytes(), requests=20, clients=3)
-    assert len(result.latencies_s) == 20 and result.errors == []
-    failing = serve.load_test(url, "nope", PHOTO.read_bytes(), requests=5, clients=2)
-    assert len(failing.errors) == 5 and "HTTP 404" in failing.errors[0]
-    assert "20 requests from 3 clients" in result.summary()
 
 
 def test_import_nnbook_does_not_import_flask():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nnbook import models, serve
+from nnbook import client, models, serve
 from test_serve import PHOTO, RGB_CLASSES, gray_model, rgb_model
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,7 +36,7 @@ def url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(url):
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=serve.CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=client.CHROMIUM_ARGS)
         page = browser.new_page()
         messages: list[str] = []
         page.on("pageerror", lambda err: messages.append(str(err)))  # an uncaught JavaScript error
