@@ -4,22 +4,15 @@
   ``requirements.txt`` installs), never from a CDN, so formulas render offline.
 * Exercises are numbered per chapter ("Exercise 2.1" is the first exercise of chapter 2), not across the book.
 * A solution's title opens the solution (it is a plain title, not a link that jumps back to the exercise).
-* ``_build/jupyter_execute/`` holds the *executed* notebooks: with ``execute_notebooks: cache``, myst-nb renders
-  the outputs it merged from the cache but writes the notebook it was given, without them (see
-  :func:`keep_cached_outputs`).
-* Kernel channels are polled in short steps while notebooks execute (:func:`repoll_channels`, nbclient#312).
 * Small fixes seen in the browser: the theme gets a valid default mode, and a script emitted twice (sphinx-thebe's
   configuration) is emitted once.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 import shutil
-import time
 from pathlib import Path
-from queue import Empty
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -138,96 +131,7 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     scripts[:] = unique
 
 
-REPOLL_S = 0.5
-"""Longest single wait on a kernel channel before polling it afresh (see :func:`repoll_channels`)."""
-
-
-def _repolling(get_msg):
-    async def get_msg_repolling(timeout: float | None = None):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            left = REPOLL_S if deadline is None else max(0.0, min(REPOLL_S, deadline - time.monotonic()))
-            try:
-                return await get_msg(timeout=left)
-            except Empty:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise
-
-    return get_msg_repolling
-
-
-def repoll_channels(kc) -> None:
-    """Make the kernel client's shell and IOPub waits poll again every :data:`REPOLL_S` seconds.
-
-    With widgets on the page, one long ``poll`` of a channel sometimes never sees a message that has arrived
-    (jupyter/nbclient#312): the caller then waits for the cell's whole timeout while the kernel sits idle, its
-    reply sent. Short polls in a loop, up to the same deadline, pick the message up.
-    """
-    if getattr(kc, "_nnbook_repoll", False):
-        return
-    for channel in (kc.shell_channel, kc.iopub_channel):
-        if inspect.iscoroutinefunction(channel.get_msg):
-            channel.get_msg = _repolling(channel.get_msg)
-    kc._nnbook_repoll = True
-
-
-def install_repolling() -> None:
-    """Every kernel client nbclient starts in this process gets :func:`repoll_channels`: the book build's
-    (myst-nb executes through jupyter-cache in-process) and, from ``tests/notebook_kernel.py``, nbmake's and the
-    live tests'."""
-    from nbclient import NotebookClient
-    from nbclient.util import run_sync
-
-    if getattr(NotebookClient.async_start_new_kernel_client, "_nnbook_repoll", False):
-        return
-    start = NotebookClient.async_start_new_kernel_client
-
-    async def start_and_repoll(self):
-        kc = await start(self)
-        repoll_channels(kc)
-        return kc
-
-    start_and_repoll._nnbook_repoll = True  # type: ignore[attr-defined]
-    NotebookClient.async_start_new_kernel_client = start_and_repoll
-    NotebookClient.start_new_kernel_client = run_sync(start_and_repoll)
-
-
-def copy_outputs(executed, into) -> None:
-    """Copy the code cells' outputs and execution counts of ``executed`` into the notebook ``into`` (same cells)."""
-    for cell, ran in zip(into.cells, executed.cells):
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
-    if "language_info" in executed.metadata:
-        into.metadata["language_info"] = executed.metadata["language_info"]
-
-
-def keep_cached_outputs() -> None:
-    """Make myst-nb's cache client put the cached outputs into the notebook it was given.
-
-    The client replaces its notebook with the one jupyter-cache merges; the page is rendered from that one, but
-    myst-nb then writes the notebook *it* holds, the unexecuted original, to ``_build/jupyter_execute/``: the
-    executed copy a reader downloads (and a check of the build) shows no output at all.
-    """
-    from myst_nb.core.execute.cache import NotebookClientCache
-
-    if getattr(NotebookClientCache.start_client, "_nnbook_outputs", False):
-        return
-    start = NotebookClientCache.start_client
-
-    def start_and_keep_outputs(self) -> None:
-        given = self._notebook
-        start(self)
-        if self._notebook is not given and len(self._notebook.cells) == len(given.cells):
-            copy_outputs(self._notebook, given)
-            self._notebook = given
-
-    start_and_keep_outputs._nnbook_outputs = True  # type: ignore[attr-defined]
-    NotebookClientCache.start_client = start_and_keep_outputs
-
-
 def setup(app: Sphinx) -> dict:
-    keep_cached_outputs()
-    install_repolling()
     app.connect("config-inited", configure, priority=900)
     app.connect("env-get-updated", number_exercises_per_chapter, priority=900)
     app.add_post_transform(PlainSolutionTitles)
