@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from nnbook import config
-from nnbook.plots import Plot
+from nnbook.plots import Plot, fit_to_column
 from nnbook.train import fast_fit
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -46,9 +46,11 @@ Draw = Callable[[keras.Model, keras.callbacks.History, np.ndarray, np.ndarray], 
 def figure_to_data_uri(figure: Figure, dpi: int = STATIC_DPI, colors: int = STATIC_COLORS) -> str:
     """Render a Matplotlib figure to a ``data:image/png;base64,...`` URI (for kernel-free HTML).
 
-    The PNG holds a palette of at most ``colors`` colours (lossless for lines and text; smooth colour maps are
+    A figure wider than the page column is first fitted to it (:func:`nnbook.plots.fit_to_column`). The PNG holds
+    a palette of at most ``colors`` colours (lossless for lines and text; smooth colour maps are
     approximated), a fraction of the size of a full-colour PNG.
     """
+    fit_to_column(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
