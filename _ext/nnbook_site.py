@@ -6,10 +6,21 @@
 * A solution's title opens the solution (it is a plain title, not a link that jumps back to the exercise).
 * Small fixes seen in the browser: the theme gets a valid default mode, and a script emitted twice (sphinx-thebe's
   configuration) is emitted once.
+* Light pages: explorer frames (PNG data URIs in a page) become files a page loads only when a control shows
+  them (:func:`move_inline_images_to_files`), and no page loads ``fontawesome.js`` (1.5 MB that redraws the
+  theme's icons, which the theme's CSS already draws with its icon font; :func:`drop_fontawesome_script`).
+* Accessible figures: a notebook figure's ``alt`` text is the description its PNG carries
+  (``nnbook.plots.column_png``), never its hash file name (:func:`figure_alt_texts`).
+* Every chapter also offers its *executed* notebook of this build for download (:func:`offer_executed_notebook`).
+
+Patches of third-party internals live in ``_ext/patches.py``, not here.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import re
 import shutil
 from pathlib import Path
@@ -131,10 +142,159 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     scripts[:] = unique
 
 
+INLINE_IMAGE = re.compile(r"data:image/(png|jpeg);base64,([A-Za-z0-9+/=]{%d,})" % 2000)
+"""A PNG or JPEG data URI in a page, big enough (> 1.5 kB) to be worth a file of its own."""
+FRAMES_FOLDER = "_images/frames"
+
+
+def move_inline_images_to_files(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Write every large image data URI of a page's body to ``_images/frames/<hash>.png`` and link it instead.
+
+    The explorers' frames (``nnbook.widgets.FrameExplorer``) travel in the notebook as data URIs; inline, a page
+    carries every frame (chapter 3: 894 kB). As files, a first visit loads the frame shown, and each other frame
+    loads when a control first shows it; a frame shared by several explorers is stored once.
+    """
+    body = context.get("body")
+    if not body or "data:image/" not in body:
+        return
+    folder = Path(app.outdir) / FRAMES_FOLDER
+    pathto = context["pathto"]
+
+    def to_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(2))
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{'png' if match.group(1) == 'png' else 'jpg'}"
+        target = folder / name
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return pathto(f"{FRAMES_FOLDER}/{name}", 1)
+
+    context["body"] = INLINE_IMAGE.sub(to_file, body)
+
+
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+FILE_NAME_ALT = re.compile(r"\.(png|jpe?g|gif|svg)$", re.I)
+PNG_DESCRIPTION = "Description"
+"""The PNG text chunk with a figure's text alternative (``nnbook.plots.PNG_DESCRIPTION``)."""
+
+
+def png_description(path: Path) -> str | None:
+    """The text alternative stored in a PNG's ``Description`` chunk, or None."""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            text = image.info.get(PNG_DESCRIPTION)
+    except (OSError, ValueError):
+        return None
+    return " ".join(str(text).split()) or None if text else None
+
+
+def figure_alt_texts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Give each notebook figure of a page a meaningful ``alt``: the description its PNG carries.
+
+    Sphinx falls back to the image's file name (a hash, for notebook outputs). A figure without a stored
+    description gets "Figure N of <page title>" (the site test counts those).
+    """
+    body = context.get("body")
+    if not body or "<img" not in body:
+        return
+    sources = {Path(dest).name: source for source, dest in getattr(app.builder, "images", {}).items()}
+    title = re.sub(r"<[^>]+>", "", context.get("title") or pagename)
+    count = 0
+
+    def fix(match: re.Match) -> str:
+        nonlocal count
+        tag = match.group(0)
+        src = re.search(r'\ssrc="([^"]+)"', tag)
+        alt = re.search(r'\salt="([^"]*)"', tag)
+        if src is None or "data-picture" in tag:
+            return tag
+        count += 1
+        if alt is not None and alt.group(1).strip() and not FILE_NAME_ALT.search(alt.group(1)):
+            return tag
+        name = Path(src.group(1)).name
+        text = png_description(Path(app.srcdir) / sources[name]) if name in sources else None
+        text = html.escape(text or f"Figure {count} of {html.unescape(title)}", quote=True)
+        if alt is not None:
+            return tag[:alt.start()] + f' alt="{text}"' + tag[alt.end():]
+        return tag.replace("<img", f'<img alt="{text}"', 1)
+
+    context["body"] = IMG_TAG.sub(fix, body)
+
+
+FONTAWESOME_SCRIPT = re.compile(r'\s*<script\b[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
+
+
+def drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:
+    """Remove pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB) from every page.
+
+    The script replaces icon elements by SVG drawings; the theme's CSS already draws the same icons with the
+    Font Awesome web fonts it ships (``vendor/fontawesome/webfonts``), which a page loads only for the icons it
+    shows. The script sits in the theme's template (no configuration option removes it), so the written pages are
+    edited.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = FONTAWESOME_SCRIPT.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
+EXECUTED_FOLDER = "_downloads/executed"
+EXECUTED_SUFFIX = "-with-outputs.ipynb"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def executed_notebook(app: Sphinx, pagename: str) -> Path | None:
+    """The executed copy myst-nb wrote for a notebook page (``_build/jupyter_execute/<page>.ipynb``), or None."""
+    path = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    return path if path.is_file() else None
+
+
+def offer_executed_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Add "<name>-with-outputs.ipynb" (the notebook as this build executed it) to the page's download menu.
+
+    The theme's ".ipynb" is the source notebook, stored without outputs. The copy offered here holds every
+    output; the live widgets' views are dropped (without a kernel they show only an error), so Jupyter shows
+    their kernel-free HTML version instead.
+    """
+    import nbformat
+
+    source = executed_notebook(app, pagename)
+    buttons = next((button for button in context.get("header_buttons", [])
+                    if button.get("label") == "download-buttons"), None)
+    if source is None or buttons is None:
+        return
+    name = Path(pagename).name + EXECUTED_SUFFIX
+    target = Path(app.outdir) / EXECUTED_FOLDER / name
+    notebook = nbformat.read(str(source), as_version=4)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if WIDGET_VIEW in output.get("data", {}) and len(output["data"]) > 1:
+                del output["data"][WIDGET_VIEW]
+    notebook.metadata.pop("widgets", None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, str(target))
+    entry = {"type": "link", "url": context["pathto"](f"{EXECUTED_FOLDER}/{name}", 1),
+             "text": ".ipynb with outputs", "icon": "fas fa-square-poll-vertical",
+             "tooltip": "Download the notebook with the outputs of this build",
+             "label": "download-executed-notebook-button"}
+    position = next((i + 1 for i, b in enumerate(buttons["buttons"]) if b.get("label") == "download-notebook-button"),
+                    0)
+    buttons["buttons"].insert(position, entry)
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure, priority=900)
     app.connect("env-get-updated", number_exercises_per_chapter, priority=900)
     app.add_post_transform(PlainSolutionTitles)
     app.connect("html-page-context", tidy_scripts, priority=999)
+    app.connect("html-page-context", figure_alt_texts, priority=990)
+    app.connect("html-page-context", move_inline_images_to_files, priority=995)
+    app.connect("html-page-context", offer_executed_notebook, priority=600)  # after the theme's buttons (501)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", drop_fontawesome_script)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
