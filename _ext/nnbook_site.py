@@ -118,6 +118,18 @@ class PlainSolutionTitles(SphinxPostTransform):
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
+def has_maths(doctree) -> bool:
+    """True when the page itself holds a formula (inline or displayed)."""
+    return any(True for _ in doctree.findall(lambda node: isinstance(node, (nodes.math, nodes.math_block))))
+
+
+def is_mathjax(script) -> bool:
+    """True for MathJax's script and for its configuration (``window.MathJax = ...``)."""
+    name = str(getattr(script, "filename", None) or script)
+    body = str(dict(getattr(script, "attributes", {})).get("body", ""))
+    return MATHJAX_FOLDER + "/" in name or "mathjax" in name.lower() or body.lstrip().startswith("window.MathJax")
+
+
 def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Emit each script once, and no saved ipywidgets state.
 
@@ -125,14 +137,19 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     logs "Identifier 'THEBE_JS_URL' has already been declared". The widget state is only read by the ipywidgets
     HTML manager, which the site does not load (``nb_ipywidgets_js: {}``): every live control of the course has a
     kernel-free version in the page, so the state would only add weight (it holds every figure once more).
+    A page without a formula of its own loads no MathJax (1.2 MB): Sphinx adds it to a page whose toctree
+    includes pages with formulas, which is the landing page.
     """
     scripts = context.get("script_files")
     if not scripts:
         return
+    maths = doctree is None or has_maths(doctree)
     seen, unique = set(), []
     for script in scripts:
         attributes = dict(getattr(script, "attributes", {}))
         if attributes.get("type") == WIDGET_STATE:
+            continue
+        if not maths and is_mathjax(script):
             continue
         key = (getattr(script, "filename", None) or "", tuple(sorted(attributes.items())))
         if key in seen:
