@@ -211,7 +211,8 @@ def figure_alt_texts(app: Sphinx, pagename: str, templatename: str, context: dic
     """Give each notebook figure of a page a meaningful ``alt``: the description its PNG carries.
 
     Sphinx falls back to the image's file name (a hash, for notebook outputs). A figure without a stored
-    description gets "Figure N of <page title>" (the site test counts those).
+    description gets "Figure N of <page title>" (the site test counts those). Every figure also loads lazily
+    (``loading="lazy"``): a first visit fetches the figures on the first screen, the others as the reader scrolls.
     """
     body = context.get("body")
     if not body or "<img" not in body:
@@ -225,9 +226,14 @@ def figure_alt_texts(app: Sphinx, pagename: str, templatename: str, context: dic
         tag = match.group(0)
         src = re.search(r'\ssrc="([^"]+)"', tag)
         alt = re.search(r'\salt="([^"]*)"', tag)
-        if src is None or "data-picture" in tag:
+        if src is None:
             return tag
+        if "data-picture" in tag:  # an explorer's picture: its alt follows the controls (nnbook.widgets)
+            return tag if "loading=" in tag else tag.replace("<img", '<img loading="lazy"', 1)
         count += 1
+        if "loading=" not in tag:  # a figure below the first screen loads when the reader scrolls to it
+            tag = tag.replace("<img", '<img loading="lazy"', 1)
+            alt = re.search(r'\salt="([^"]*)"', tag)
         if alt is not None and alt.group(1).strip() and not FILE_NAME_ALT.search(alt.group(1)):
             return tag
         name = Path(src.group(1)).name
@@ -241,10 +247,15 @@ def figure_alt_texts(app: Sphinx, pagename: str, templatename: str, context: dic
 
 
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script\b[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
+SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+                            r'searchindex\.js)"></script>')
+"""pydata-sphinx-theme loads the search index (100 kB) on every page for search-as-you-type, which is off
+(``search_as_you_type: False``, the default): the search form opens ``search.html``, which loads its own."""
 
 
 def drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:
-    """Remove pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB) from every page.
+    """Remove pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB) from every page, and its search scripts from every
+    page but the search page (:data:`SEARCH_SCRIPTS`).
 
     The script replaces icon elements by SVG drawings; the theme's CSS already draws the same icons with the
     Font Awesome web fonts it ships (``vendor/fontawesome/webfonts``), which a page loads only for the icons it
@@ -256,6 +267,8 @@ def drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         lighter = FONTAWESOME_SCRIPT.sub("", text)
+        if page.name != "search.html":
+            lighter = SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
 

@@ -155,6 +155,7 @@ def inspect_page(browser, base: str, page: str) -> dict:
     try:
         found: dict = {"blocked": seen.blocked, "load_errors": list(seen.errors)}
         found["maths"] = seen.page.evaluate(MATHS)
+        seen.load_every_image()
         found["pictures"] = seen.page.evaluate(PICTURES)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         seen.page.screenshot(path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True)

@@ -160,6 +160,12 @@ class Visit:
                                     timeout=30_000)
         self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
 
+    def load_every_image(self) -> None:
+        """Load the figures that wait for the reader to scroll (``loading="lazy"``), as a reader who reads on."""
+        self.page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=30_000)
+
     def close(self) -> None:
         self.context.close()
 

@@ -6,7 +6,7 @@ import pytest
 
 from sitecheck import DESKTOP, PAGES, Visit
 
-SECTIONS = """() => Array.from(document.querySelectorAll('.bd-toc-nav a.nav-link[href^="#"]'))
+SECTIONS = """() => Array.from(document.querySelectorAll('#pst-page-toc-nav a.nav-link[href^="#"]'))
     .map(a => a.getAttribute('href').slice(1)).filter(id => id && document.getElementById(id))"""
 
 SCROLL_TO = """id => {
@@ -27,7 +27,7 @@ ACTIVE = """ids => {
         const top = (target.querySelector(':is(h1,h2,h3,h4,h5,h6)') || target).getBoundingClientRect().top;
         return top >= low - 30 && top <= high;
     });
-    const active = Array.from(document.querySelectorAll('.bd-toc-nav a.nav-link.active'))
+    const active = Array.from(document.querySelectorAll('#pst-page-toc-nav a.nav-link.active'))
         .map(a => a.getAttribute('href').slice(1));
     return {active, inBand};
 }"""

@@ -49,7 +49,7 @@ def figures(browser, server):
         if page not in found:
             visit = Visit(browser, server, server + page + ".html", viewport=DESKTOP)
             try:
-                visit.page.wait_for_load_state("networkidle")
+                visit.load_every_image()
                 found[page] = {"images": visit.page.evaluate(FIGURES), "svgs": visit.page.evaluate(SVG_PICTURES),
                                "sliders": visit.page.evaluate(SLIDERS)}
             finally:

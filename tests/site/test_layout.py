@@ -33,6 +33,10 @@ BOXES = """() => {
 PAGE_WIDTH = """() => {
     const cut = [];
     document.querySelectorAll('.bd-article p, .bd-article li, .bd-article h1, .bd-article h2').forEach(el => {
+        // Text inside a box that scrolls sideways on its own (a wide table, a code block) is not cut off.
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+            if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return;
+        }
         const box = el.getBoundingClientRect();
         if (box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1)) {
             cut.push(`${el.tagName.toLowerCase()} from ${Math.round(box.left)} to ${Math.round(box.right)} px: `
