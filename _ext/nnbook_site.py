@@ -138,8 +138,13 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     HTML manager, which the site does not load (``nb_ipywidgets_js: {}``): every live control of the course has a
     kernel-free version in the page, so the state would only add weight (it holds every figure once more).
     A page without a formula of its own loads no MathJax (1.2 MB): Sphinx adds it to a page whose toctree
-    includes pages with formulas, which is the landing page.
+    includes pages with formulas, which is the landing page. A page without sphinx-design's components
+    (``sd-`` classes: grids, cards, tabs) loads none of its CSS and JavaScript (62 kB).
     """
+    design = "sd-" in (context.get("body") or "")  # sphinx-design's grids, cards, tabs (none on most pages)
+    if not design and context.get("css_files"):
+        context["css_files"][:] = [css for css in context["css_files"]
+                                   if "sphinx-design" not in str(getattr(css, "filename", None) or css)]
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -150,6 +155,8 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
         if attributes.get("type") == WIDGET_STATE:
             continue
         if not maths and is_mathjax(script):
+            continue
+        if not design and "design-tabs" in str(getattr(script, "filename", None) or ""):
             continue
         key = (getattr(script, "filename", None) or "", tuple(sorted(attributes.items())))
         if key in seen:
