@@ -85,13 +85,20 @@ def text_px_on_page(points: float, figure_px: float) -> float:
     return points * FIGURE_DPI / 72 * min(1.0, COLUMN_PX / figure_px)
 
 
-def fit_to_column(figure: Figure) -> bool:
-    """Shrink a figure wider than :data:`MAX_FIGURE_INCHES` to that width (fonts keep their size) and lay it out
-    again; return True when it was resized."""
+def max_inches(column_px: float = COLUMN_PX) -> float:
+    """Widest figure whose default tick labels stay :data:`MIN_TEXT_PX` high when shown ``column_px`` wide (at
+    any dpi), less the 0.2-inch pad of ``bbox_inches="tight"``: 9.8 inches for the page column."""
+    return math.floor(column_px * TICK_POINTS / 72 / MIN_TEXT_PX * 10) / 10 - 0.2
+
+
+def fit_to_column(figure: Figure, limit: float | None = None) -> bool:
+    """Shrink a figure wider than ``limit`` inches (default :data:`MAX_FIGURE_INCHES`) to that width (fonts keep
+    their size) and lay it out again; return True when it was resized."""
+    limit = MAX_FIGURE_INCHES if limit is None else limit
     width, height = figure.get_size_inches()
-    if width <= MAX_FIGURE_INCHES + 1e-6:
+    if width <= limit + 1e-6:
         return False
-    figure.set_size_inches(*column_size(width, height))
+    figure.set_size_inches(width * limit / width, height * limit / width)
     if figure.get_layout_engine() is None:  # constrained layout re-runs by itself at the next draw
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "not compatible with tight_layout": keep the layout it has

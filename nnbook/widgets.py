@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from nnbook import config
-from nnbook.plots import Plot, fit_to_column
+from nnbook.plots import Plot, fit_to_column, max_inches
 from nnbook.train import fast_fit
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -37,6 +37,11 @@ STATIC_DPI = 96
 STATIC_COLORS = 128
 """Frames are stored as palette PNGs of this many colours: plots have few colours, so they stay sharp (no lossy
 blur on lines and text) at about a third of the bytes of a full-colour PNG, which keeps explorer pages light."""
+
+EXPLORER_PX = 670
+"""Width an explorer's picture is shown at in the page column (688 px less the explorer's border and padding)."""
+FRAME_MAX_INCHES = max_inches(EXPLORER_PX)
+"""Widest frame drawn (9.5 in): its default tick labels stay readable at :data:`EXPLORER_PX`."""
 
 Data = tuple[np.ndarray, np.ndarray]
 BuildModel = Callable[[float], keras.Model]
@@ -50,7 +55,7 @@ def figure_to_data_uri(figure: Figure, dpi: int = STATIC_DPI, colors: int = STAT
     a palette of at most ``colors`` colours (lossless for lines and text; smooth colour maps are
     approximated), a fraction of the size of a full-colour PNG.
     """
-    fit_to_column(figure)
+    fit_to_column(figure, FRAME_MAX_INCHES)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")

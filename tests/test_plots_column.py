@@ -90,3 +90,11 @@ def test_an_untitled_figure_says_so_and_an_empty_one_shows_nothing():
     ax.plot([0, 1])
     assert plots.describe(figure) == "untitled figure with 1 panel"
     assert plots.column_png(plt.figure()) is None
+
+
+def test_explorer_frames_leave_room_for_the_explorers_border():
+    from nnbook import widgets
+
+    assert plots.max_inches() == pytest.approx(plots.MAX_FIGURE_INCHES)
+    frame_px = (widgets.FRAME_MAX_INCHES + 0.2) * widgets.STATIC_DPI
+    assert plots.TICK_POINTS * widgets.STATIC_DPI / 72 * widgets.EXPLORER_PX / frame_px >= plots.MIN_TEXT_PX

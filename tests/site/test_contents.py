@@ -27,7 +27,9 @@ ACTIVE = """ids => {
         const top = (target.querySelector(':is(h1,h2,h3,h4,h5,h6)') || target).getBoundingClientRect().top;
         return top >= low - 30 && top <= high;
     });
-    const active = Array.from(document.querySelectorAll('#pst-page-toc-nav a.nav-link.active'))
+    // A section counts as highlighted when its own entry is, or one of its subsections' (the theme unfolds and
+    // marks the whole chain: the section's list item is active too).
+    const active = Array.from(document.querySelectorAll('#pst-page-toc-nav li.active > a.nav-link'))
         .map(a => a.getAttribute('href').slice(1));
     return {active, inBand};
 }"""

@@ -61,7 +61,7 @@ def figures(browser, server):
 
 def tick_label_px(image: dict) -> float:
     dpi = widgets.STATIC_DPI if image["frame"] else plots.FIGURE_DPI
-    return plots.TICK_POINTS * dpi / 72 * image["shown"] / image["natural"]
+    return plots.TICK_POINTS * dpi / 72 * image["shown"] / image["natural"]  # 9.5 px: nnbook.plots.MIN_TEXT_PX
 
 
 @pytest.mark.parametrize("page", PAGES)
