@@ -5,7 +5,8 @@
   ``pytest --nbmake`` inherit these variables from this process.
 * **Each notebook runs once.** Every chapter notebook that nbmake executes without error is stored in the book's
   jupyter-cache (``_build/.jupyter_cache``, the folder that ``jupyter-book build`` reads with
-  ``execute_notebooks: cache``), so the site built afterwards in the same ``pytest`` run (``tests/test_site.py``)
+  ``execute_notebooks: cache``), so the site built afterwards in the same ``pytest`` run (``tests/test_site.py``,
+  ``tests/site/``)
   renders those outputs instead of executing every chapter again.
 * **Live tests reuse that run.** A chapter's live tests (``tests/test_chapterNN_*.py``, module constant
   ``NOTEBOOK``) are ordered right after the chapter's nbmake item and drive the very kernel nbmake executed it in,
@@ -27,14 +28,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "site"))
 sys.path.insert(0, str(ROOT / "_ext"))
 import notebook_kernel  # noqa: E402 - the kernels kept for the chapters' live tests
-from nnbook_site import copy_outputs  # noqa: E402 - the book's Sphinx extension
+import patches  # noqa: E402 - _ext/patches.py: every patch of a third-party internal, in one place
+from sitecheck import browser, server  # noqa: E402,F401 - session fixtures shared by every site test
 SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"
 NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
 TIMES_FILE = BUILD / "ci-times.json"
 SITE_TESTS = ("tests/test_site.py", "tests/site/")
+"""Site tests: they check the book built from this run's notebooks, so they run last."""
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NNBOOK_MODE", "quick")
@@ -65,7 +69,7 @@ def cache_executed_notebook(path: Path, executed, cache_dir: Path = NOTEBOOK_CAC
     notebook = nbformat.read(str(path), as_version=4)
     if len(notebook.cells) != len(executed.cells):
         return
-    copy_outputs(executed, notebook)  # outputs and language_info; no widget state: the site loads no widget manager
+    patches.copy_outputs(executed, notebook)  # outputs and language_info; no widget state: the site loads no widget manager
     cache = get_cache(str(cache_dir))
     cache.cache_notebook_bundle(CacheBundleIn(notebook, uri=str(path)), check_validity=False, overwrite=True)
 
@@ -85,80 +89,34 @@ def forget_notebook(path: Path, cache_dir: Path = NOTEBOOK_CACHE) -> None:
     cache.remove_cache(record.pk)
 
 
-def _install_cache_hook() -> None:
+def execute_and_cache(execute, run):
+    """nbmake's run of one notebook (``execute(run)``), plus: a chapter keeps its kernel for its live tests, and a
+    chapter that ran without error is stored in the book's jupyter-cache (a failed one is forgotten there)."""
+    path = Path(run.filename).resolve()
     try:
-        from nbclient import NotebookClient
-        from nbmake.nb_run import NotebookRun
-    except ImportError:  # nbmake not installed: nothing to hook
-        return
-    if getattr(NotebookRun.execute, "_nnbook_cached", False):
-        return
-    execute = NotebookRun.execute
-
-    def execute_and_cache(self):
-        path = Path(self.filename).resolve()
-        try:
-            relative = str(path.relative_to(ROOT))
-        except ValueError:
-            return execute(self)
-        if not relative.startswith("chapters/"):
-            return execute(self)
-        # Run it as nbmake does, but keep the kernel: the chapter's live tests (ordered next) use it.
-        clients = []
-        client_execute = NotebookClient.execute
-
-        def execute_keeping_kernel(client, **kwargs):
-            clients.append(client)
-            return client_execute(client, cleanup_kc=False, **kwargs)
-
-        NotebookClient.execute = execute_keeping_kernel
-        try:
-            result = execute(self)
-        finally:
-            NotebookClient.execute = client_execute
-        EXECUTED[relative] = result.error is None
-        if result.error is None:
-            cache_executed_notebook(path, result.nb)
-        else:
-            forget_notebook(path)
-            notebook_kernel.FAILED.add(relative)
-        for client in clients:
-            if result.error is None and relative in LIVE_CHAPTERS and client.km is not None:
-                notebook_kernel.keep(relative, client, result.nb)
-            elif client.km is not None:
-                client._cleanup_kernel()  # noqa: SLF001 - what nbmake's run would have done
-        return result
-
-    execute_and_cache._nnbook_cached = True  # type: ignore[attr-defined]
-    NotebookRun.execute = execute_and_cache
+        relative = str(path.relative_to(ROOT))
+    except ValueError:
+        return execute(run)
+    if not relative.startswith("chapters/"):
+        return execute(run)
+    with patches.keeping_kernels() as clients:  # the chapter's live tests (ordered next) use the kernel
+        result = execute(run)
+    EXECUTED[relative] = result.error is None
+    if result.error is None:
+        cache_executed_notebook(path, result.nb)
+    else:
+        forget_notebook(path)
+        notebook_kernel.FAILED.add(relative)
+    for client in clients:
+        if result.error is None and relative in LIVE_CHAPTERS and client.km is not None:
+            notebook_kernel.keep(relative, client, result.nb)
+        elif client.km is not None:
+            client._cleanup_kernel()  # noqa: SLF001 - what nbmake's run would have done
+    return result
 
 
-_install_cache_hook()
-
-
-def _install_plain_failure_report() -> None:
-    """nbmake reports an unexpected exception (a kernel that died, say) with a colourised traceback; if that
-    colouring itself fails, pytest aborts the whole session (INTERNALERROR) and no later chapter or the site is
-    tested. Fall back to the plain traceback instead."""
-    try:
-        from nbmake.pytest_items import NotebookItem
-    except ImportError:
-        return
-    if getattr(NotebookItem.repr_failure, "_nnbook_plain", False):
-        return
-    repr_failure = NotebookItem.repr_failure
-
-    def plain_on_error(self, excinfo, style=None):
-        try:
-            return repr_failure(self, excinfo, style)
-        except Exception as error:  # noqa: BLE001 - any failure to format must not abort the session
-            return f"{excinfo.typename}: {excinfo.value}\n{excinfo.getrepr(style='short')}\n(report: {error!r})"
-
-    plain_on_error._nnbook_plain = True  # type: ignore[attr-defined]
-    NotebookItem.repr_failure = plain_on_error
-
-
-_install_plain_failure_report()
+patches.wrap_nbmake_execute(execute_and_cache)
+patches.plain_failure_report()
 
 
 def _raise_open_file_limit() -> None:
@@ -194,7 +152,7 @@ def step_of(item: pytest.Item) -> str:
     """The CI step an item belongs to: ``unit tests``, ``notebooks``, ``live checks`` or ``site``."""
     if getattr(item, "nbmake", False):
         return "notebooks"
-    if item.nodeid.startswith(SITE_TESTS):
+    if item.nodeid.startswith(SITE_TESTS):  # a tuple: either prefix
         return "site"
     if chapter_of(item):
         return "live checks"

@@ -142,7 +142,8 @@ def native_stderr_silenced() -> Iterator[None]:
 
 
 def use_inline_figures() -> bool:
-    """In a Jupyter kernel, switch Matplotlib to the inline backend so figures appear under their cells.
+    """In a Jupyter kernel, switch Matplotlib to the inline backend so figures appear under their cells, each
+    fitted to the page column and carrying a text alternative (:func:`nnbook.plots.column_png`).
 
     A kernel inherits ``MPLBACKEND`` from whatever started it (CI and test runners often set ``Agg``), and with a
     non-GUI backend every plotting cell shows nothing: no figure in Jupyter, in Colab or on the built website.
@@ -158,6 +159,9 @@ def use_inline_figures() -> bool:
     if shell is None or not hasattr(shell, "kernel"):  # plain Python or terminal IPython: leave the backend
         return False
     shell.run_line_magic("matplotlib", "inline")
+    from nnbook.plots import show_figures_for_the_column
+
+    show_figures_for_the_column(shell)  # figure defaults: sized for the page column, with a text alternative
     return True
 
 

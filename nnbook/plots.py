@@ -1,11 +1,24 @@
-"""The plots every chapter repeats, in one consistent, labelled style.
+"""The plots every chapter repeats, in one consistent, labelled style, sized for the page column.
 
 Each function draws into a new figure (or into ``ax=`` when given) and returns a :class:`Plot` holding the
 ``figure`` and ``axes``. In a notebook the figure appears once, below the cell, as usual.
+
+**Sized for the column.** The website's text column is :data:`COLUMN_PX` (688) CSS pixels wide and shows a wider
+figure scaled down, its text with it. The rule: *a 10-point tick label (Matplotlib's default) is at least 9.5 CSS
+pixels high on the page*. A figure saved at :data:`FIGURE_DPI` (100) draws that label 13.9 px high, so a figure
+PNG may be at most 688 × 13.9 / 9.5 ≈ 1,005 px wide (:data:`MAX_PNG_PX`): a figure at most
+:data:`MAX_FIGURE_INCHES` (9.8) inches, leaving room for the pad of ``bbox_inches="tight"``. Every figure a
+notebook shows goes through :func:`column_png` (``nnbook.setup()`` installs it as the inline backend's PNG
+formatter): a wider figure is shrunk to that width, its fonts keeping their size, and laid out again. The same
+PNG carries a text alternative (:func:`describe`: its titles and axis labels), which the website uses as the
+image's ``alt`` text.
 """
 
 from __future__ import annotations
 
+import io
+import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -18,8 +31,23 @@ TRAIN_COLOR = "tab:blue"
 VALIDATION_COLOR = "tab:orange"
 CLASS_COLORS = ("tab:blue", "tab:red")
 BOUNDARY_CMAP = "RdBu_r"
+COLUMN_PX = 688
+"""Width of the website's text column in CSS pixels (sphinx-book-theme at a desktop width)."""
+FIGURE_DPI = 100
+"""Resolution at which notebooks show figures (and the website stores them)."""
+TICK_POINTS = 10.0
+"""Matplotlib's default tick-label size (``font.size`` 10, ``xtick.labelsize`` "medium")."""
+MIN_TEXT_PX = 9.5
+"""Smallest on-page height, in CSS pixels, of a default tick label (see the module's docstring)."""
+MAX_PNG_PX = int(COLUMN_PX * (TICK_POINTS * FIGURE_DPI / 72) / MIN_TEXT_PX)
+"""Widest PNG that keeps a default tick label at :data:`MIN_TEXT_PX` in the column: 1,005 px."""
+MAX_FIGURE_INCHES = math.floor(MAX_PNG_PX / FIGURE_DPI * 10) / 10 - 0.2
+"""Widest figure drawn, 9.8 inches: :data:`MAX_PNG_PX` less the 0.1-inch pad that ``bbox_inches="tight"`` adds
+on each side; wider figures are shrunk to it."""
+PNG_DESCRIPTION = "Description"
+"""The PNG text chunk holding a figure's text alternative (read by the site's build for ``alt``)."""
 STYLE = {
-    "figure.dpi": 100,
+    "figure.dpi": FIGURE_DPI,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
@@ -43,6 +71,90 @@ class Plot:
             from IPython.display import display
 
             display(self.figure)
+
+
+def column_size(width: float, height: float) -> tuple[float, float]:
+    """``(width, height)`` in inches, scaled down together when ``width`` exceeds :data:`MAX_FIGURE_INCHES`."""
+    scale = min(1.0, MAX_FIGURE_INCHES / width)
+    return width * scale, height * scale
+
+
+def text_px_on_page(points: float, figure_px: float) -> float:
+    """On-page height in CSS pixels of ``points``-point text in a figure ``figure_px`` pixels wide (at
+    :data:`FIGURE_DPI`), shown at most :data:`COLUMN_PX` wide."""
+    return points * FIGURE_DPI / 72 * min(1.0, COLUMN_PX / figure_px)
+
+
+def max_inches(column_px: float = COLUMN_PX) -> float:
+    """Widest figure whose default tick labels stay :data:`MIN_TEXT_PX` high when shown ``column_px`` wide (at
+    any dpi), less the 0.2-inch pad of ``bbox_inches="tight"``: 9.8 inches for the page column."""
+    return math.floor(column_px * TICK_POINTS / 72 / MIN_TEXT_PX * 10) / 10 - 0.2
+
+
+def fit_to_column(figure: Figure, limit: float | None = None) -> bool:
+    """Shrink a figure wider than ``limit`` inches (default :data:`MAX_FIGURE_INCHES`) to that width (fonts keep
+    their size) and lay it out again; return True when it was resized."""
+    limit = MAX_FIGURE_INCHES if limit is None else limit
+    width, height = figure.get_size_inches()
+    if width <= limit + 1e-6:
+        return False
+    figure.set_size_inches(width * limit / width, height * limit / width)
+    if figure.get_layout_engine() is None:  # constrained layout re-runs by itself at the next draw
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "not compatible with tight_layout": keep the layout it has
+            figure.tight_layout()
+    return True
+
+
+def describe(figure: Figure) -> str:
+    """A text alternative for a figure: its title and each panel's title and axis labels (for ``alt`` text)."""
+    parts: list[str] = []
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        parts.append(suptitle.get_text().strip())
+    panels, titles_only = [], []
+    for ax in figure.axes:
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        title = " ".join(t.get_text().strip() for t in (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
+                         if t.get_text().strip())
+        axis = [f"{name}: {label}" for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
+        if axis:
+            panels.append(f"{title} ({', '.join(axis)})" if title else f"plot ({', '.join(axis)})")
+        elif title:
+            titles_only.append(title)
+    if titles_only and len(titles_only) > 3:
+        panels.append(f"{len(titles_only)} panels: " + ", ".join(dict.fromkeys(titles_only)))
+    else:
+        panels.extend(titles_only)
+    parts.extend(dict.fromkeys(panels))
+    text = "; ".join(" ".join(part.split()) for part in parts)
+    if not text:
+        shown = sum(1 for ax in figure.axes if ax.get_visible())
+        text = f"untitled figure with {shown} panel{'s' if shown != 1 else ''}"
+    return text if len(text) <= 300 else text[:297].rstrip() + "…"
+
+
+def column_png(figure: Figure) -> tuple[bytes, dict] | None:
+    """The notebook's PNG of a figure: fitted to the column, at :data:`FIGURE_DPI`, with its text alternative.
+
+    Returns ``(png, metadata)`` as IPython's formatters accept, or None for a figure with nothing drawn (as the
+    inline backend does). The PNG's ``Description`` text chunk holds :func:`describe`'s text.
+    """
+    if not figure.axes and not figure.lines and not figure.images:
+        return None
+    fit_to_column(figure)
+    alt = describe(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor=figure.get_facecolor(),
+                   edgecolor=figure.get_edgecolor(), metadata={PNG_DESCRIPTION: alt})
+    return buffer.getvalue(), {"alt": alt}
+
+
+def show_figures_for_the_column(shell: Any) -> None:
+    """Make an IPython shell show every Matplotlib figure through :func:`column_png` (call after
+    ``%matplotlib inline``, which installs its own PNG formatter)."""
+    shell.display_formatter.formatters["image/png"].for_type(Figure, column_png)
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> tuple[Figure, Axes]:
@@ -74,7 +186,7 @@ def history_curves(
     missing = [m for m in metrics if m not in logs]
     if missing:
         raise KeyError(f"history has no {missing}; it has {sorted(logs)}")
-    figure, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    figure, axes = plt.subplots(1, len(metrics), figsize=column_size(5 * len(metrics), 3.6), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         epochs = np.arange(1, len(logs[metric]) + 1)
         ax.plot(epochs, logs[metric], color=TRAIN_COLOR, label=f"training {metric}")
@@ -161,7 +273,7 @@ def _grid(n: int, ncols: int, cell: float = 1.6, title_lines: int = 1) -> tuple[
     """A grid of image axes, each row with room for ``title_lines`` lines of title above its images."""
     nrows = int(np.ceil(n / ncols))
     height = (cell + 0.2 * title_lines) * nrows + 0.4
-    figure, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, height), squeeze=False)
+    figure, axes = plt.subplots(nrows, ncols, figsize=column_size(cell * ncols, height), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     return figure, axes.ravel()
@@ -245,7 +357,7 @@ def histories_grid(
         if missing:
             raise KeyError(f"run {name!r} has no {missing}; it has {sorted(log)}")
     n_epochs = max(len(log[metrics[0]]) for log in logs.values())
-    figure, axes = plt.subplots(len(metrics), len(logs), figsize=(cell[0] * len(logs), cell[1] * len(metrics) + 0.5),
+    figure, axes = plt.subplots(len(metrics), len(logs), figsize=column_size(cell[0] * len(logs), cell[1] * len(metrics) + 0.5),
                                 squeeze=False, sharex=True, sharey="row")
     for row, metric in enumerate(metrics):
         for col, (name, log) in enumerate(logs.items()):
@@ -319,7 +431,7 @@ def group_errors(
     """
     panels = list(rows_by_attribute.items())
     widths = [max(len(rows), 2) for _, rows in panels]
-    figure, axes = plt.subplots(1, len(panels), figsize=(1.5 + 0.55 * sum(widths) + 1.2 * len(panels), 3.8),
+    figure, axes = plt.subplots(1, len(panels), figsize=column_size(1.5 + 0.55 * sum(widths) + 1.2 * len(panels), 3.8),
                                 sharey=True, squeeze=False, gridspec_kw={"width_ratios": widths})
     for ax, (attribute, rows) in zip(axes[0], panels):
         x = np.arange(len(rows))
@@ -363,7 +475,7 @@ def model_graph(model: Any, *, title: str | None = None) -> Plot:
             column[layer.name] = float(np.mean(known)) if known else 0.0
     rows = max(depth.values()) + 1
     spread = max(len(inputs), 1)
-    figure, ax = plt.subplots(figsize=(3.4 * spread + 1.5, 0.45 * rows + 0.8))
+    figure, ax = plt.subplots(figsize=column_size(3.4 * spread + 1.5, 0.45 * rows + 0.8))
     x_of = {name: 3.2 * column[name] for name in column}
     for layer in layers:
         shape = tuple(layer.output.shape)[1:]

@@ -19,9 +19,7 @@ Typical use (last line of a cell)::
 from __future__ import annotations
 
 import html
-import json
 import math
-import uuid
 from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
@@ -30,7 +28,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nnbook.plots import TRAIN_COLOR, VALIDATION_COLOR, Plot
-from nnbook.widgets import live_and_static_bundle, redraw
+from nnbook.widgets import Control, explorer_html, is_numeric, live_and_static_bundle, redraw, script_json
 
 Logs = dict[str, list[float]]
 Retrain = Callable[..., Any]  # (*setting values, epochs=int) -> History or its dict
@@ -172,26 +170,17 @@ class RecordedRuns:
 
     def to_html(self) -> str:
         """Return the kernel-free explorer: HTML controls, the runs as JSON, and a script drawing SVG curves."""
-        uid = "nnbook-" + uuid.uuid4().hex[:10]
         start = self.setting
-        controls = []
-        for i, (name, values) in enumerate(self.parameters.items()):
-            label, at = html.escape(name), values.index(start[i])
-            if len(values) > 1 and all(isinstance(v, (int, float)) for v in values):
-                controls.append(f'<label style="margin-right:1.2em">{label}: <input type="range" min="0" '
-                                f'max="{len(values) - 1}" value="{at}" step="1" data-param="{i}"> '
-                                f'<b data-show="{i}"></b></label>')
-            else:
-                options = "".join(f"<option value='{j}'{' selected' if j == at else ''}>{html.escape(str(v))}"
-                                  f"</option>" for j, v in enumerate(values))
-                controls.append(f'<label style="margin-right:1.2em">{label}: <select data-param="{i}">{options}'
-                                f"</select></label>")
+        controls = [Control(name, [str(v) for v in values], values.index(start[i]), f'data-param="{i}"',
+                            menu=not (len(values) > 1 and is_numeric(values)))
+                    for i, (name, values) in enumerate(self.parameters.items())]
         longest = self.epochs.max
-        controls.append(f'<label>epochs: <input type="range" min="1" max="{longest}" value="{self.epochs.value}" '
-                        f'step="1" data-epochs> <b data-show-epochs></b></label>')
+        controls.append(Control("epochs", [str(e) for e in range(1, longest + 1)], self.epochs.value - 1,
+                                "data-epochs", first=1))
         data = {
             "values": [[str(v) for v in values] for values in self.parameters.values()],
             "names": list(self.parameters),
+            "title": self.title,
             "metrics": self.metrics,
             "ranges": [metric_range(m, list(self.runs.values())) for m in self.metrics],
             "runs": {_key(key): {name: [round(v, 4) if math.isfinite(v) else None for v in values]
@@ -199,22 +188,18 @@ class RecordedRuns:
             "width": PANEL_WIDTH, "height": PANEL_HEIGHT,
             "colors": [TRAIN_COLOR.replace("tab:", ""), VALIDATION_COLOR.replace("tab:", "")],
         }
-        return f"""<div id="{uid}" class="nnbook-explorer" style="border:1px solid #ddd;padding:8px;border-radius:6px">
-<div style="font-size:90%;color:#555;margin-bottom:4px">{html.escape(self.title)} — runs recorded when the book was
-built; in Colab or Jupyter, press <i>retrain</i> to train a setting live.</div>
-<div>{''.join(controls)}</div>
-<svg data-picture role="img" aria-label="{html.escape(self.title)}" style="max-width:100%;height:auto"></svg>
-<div data-readout style="font-size:90%;font-family:monospace"></div>
-<script>{_SCRIPT % (uid, json.dumps(data))}</script></div>"""
+        picture = (f'<svg data-picture role="img" aria-label="{html.escape(self.title)}" '
+                   'style="max-width:100%;height:auto"></svg>')
+        readout = '<div data-readout style="font-size:90%;font-family:monospace"></div>'
+        note = "runs recorded when the book was built; in Colab or Jupyter, press retrain to train a setting live."
+        return explorer_html(self.title, note, controls, picture, _SCRIPT % script_json(data), after=readout)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         text = f"{self.title}: choose a recorded run and scrub its epochs (run the notebook to use the controls)"
         return live_and_static_bundle(self.box, text, lambda: self)
 
 
-_SCRIPT = """(function() {
-  const root = document.getElementById("%s");
-  const D = %s;
+_SCRIPT = """  const D = %s;
   const COLORS = {blue: "#1f77b4", orange: "#ff7f0e"};
   const svg = root.querySelector("[data-picture]");
   const params = root.querySelectorAll("[data-param]");
@@ -229,13 +214,11 @@ _SCRIPT = """(function() {
   function fmt(v) { return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2); }
   function update() {
     const setting = Array.from(params).map(p => D.values[parseInt(p.dataset.param)][parseInt(p.value)]);
-    root.querySelectorAll("[data-show]").forEach(b => {
-      b.textContent = D.values[b.dataset.show][parseInt(params[b.dataset.show].value)];
-    });
     const run = D.runs[setting.join("|")];
     const n = run ? Math.max(...D.metrics.map(m => (run[m] || []).length)) : 1;
     const epochs = Math.min(parseInt(slider.value), n);
-    root.querySelector("[data-show-epochs]").textContent = epochs;
+    const label = setting.map((v, i) => D.names[i] + " " + v).join(", ");
+    svg.setAttribute("aria-label", `${D.title}: ${label}, epoch ${epochs}`);
     svg.setAttribute("viewBox", `0 0 ${W * D.metrics.length} ${H}`);
     svg.setAttribute("width", W * D.metrics.length);
     svg.replaceChildren();
@@ -284,8 +267,7 @@ _SCRIPT = """(function() {
   }
   params.forEach(p => p.addEventListener("input", update));
   slider.addEventListener("input", update);
-  update();
-})();"""
+  update();"""
 
 
 def recorded_runs(

@@ -17,6 +17,7 @@ import io
 import itertools
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
@@ -27,7 +28,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from nnbook import config
-from nnbook.plots import Plot
+from nnbook.plots import Plot, fit_to_column, max_inches
 from nnbook.train import fast_fit
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -37,6 +38,11 @@ STATIC_COLORS = 128
 """Frames are stored as palette PNGs of this many colours: plots have few colours, so they stay sharp (no lossy
 blur on lines and text) at about a third of the bytes of a full-colour PNG, which keeps explorer pages light."""
 
+EXPLORER_PX = 670
+"""Width an explorer's picture is shown at in the page column (688 px less the explorer's border and padding)."""
+FRAME_MAX_INCHES = max_inches(EXPLORER_PX)
+"""Widest frame drawn (9.5 in): its default tick labels stay readable at :data:`EXPLORER_PX`."""
+
 Data = tuple[np.ndarray, np.ndarray]
 BuildModel = Callable[[float], keras.Model]
 Draw = Callable[[keras.Model, keras.callbacks.History, np.ndarray, np.ndarray], Any]
@@ -45,9 +51,11 @@ Draw = Callable[[keras.Model, keras.callbacks.History, np.ndarray, np.ndarray], 
 def figure_to_data_uri(figure: Figure, dpi: int = STATIC_DPI, colors: int = STATIC_COLORS) -> str:
     """Render a Matplotlib figure to a ``data:image/png;base64,...`` URI (for kernel-free HTML).
 
-    The PNG holds a palette of at most ``colors`` colours (lossless for lines and text; smooth colour maps are
+    A figure wider than the page column is first fitted to it (:func:`nnbook.plots.fit_to_column`). The PNG holds
+    a palette of at most ``colors`` colours (lossless for lines and text; smooth colour maps are
     approximated), a fraction of the size of a full-colour PNG.
     """
+    fit_to_column(figure, FRAME_MAX_INCHES)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
@@ -116,6 +124,88 @@ def live_and_static_bundle(box: widgets.Widget, text: str, static: Callable[[], 
 
 
 TRAINED_NOTE = "precomputed when the book was built; run the notebook (Colab or Jupyter) to retrain live."
+DRAWN_NOTE = "precomputed when the book was built; run the notebook (Colab or Jupyter) to move the controls live."
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of a kernel-free explorer: a slider over a few positions, or a menu.
+
+    ``labels`` are what each position shows beside the slider and what a screen reader announces
+    (``aria-valuetext``: "0.01", not the position "1"); ``start`` is the position shown first; ``attribute`` is the
+    data attribute the explorer's script finds it by (``data-param="0"``, ``data-epochs``); a slider's positions
+    are numbered from ``first``.
+    """
+
+    name: str
+    labels: Sequence[str]
+    start: int
+    attribute: str
+    menu: bool = False
+    first: int = 0
+
+    def to_html(self) -> str:
+        """The control as HTML: a labelled ``<input type="range">`` with its readout, or a ``<select>``."""
+        name = html.escape(self.name)
+        shown = html.escape(str(self.labels[self.start]))
+        if self.menu:
+            options = "".join(f"<option value='{j}'{' selected' if j == self.start else ''}>"
+                              f"{html.escape(str(v))}</option>" for j, v in enumerate(self.labels))
+            return f'<label class="nnbook-control">{name}: <select {self.attribute}>{options}</select></label>'
+        labels = html.escape(json.dumps([str(v) for v in self.labels]))
+        return (f'<label class="nnbook-control">{name}: <input type="range" min="{self.first}" '
+                f'max="{self.first + len(self.labels) - 1}" value="{self.first + self.start}" step="1" '
+                f'{self.attribute} data-labels="{labels}" aria-valuetext="{shown}"> <output>{shown}</output></label>')
+
+
+CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]").forEach(el => {
+    const labels = JSON.parse(el.dataset.labels), out = el.parentNode.querySelector("output");
+    const show = () => {
+      const text = labels[Number(el.value) - Number(el.min)];
+      el.setAttribute("aria-valuetext", text);
+      if (out) out.textContent = text;
+    };
+    el.addEventListener("input", show);
+    show();
+  });"""
+"""Keeps every slider's readout and ``aria-valuetext`` on the label of its position (shared by all explorers)."""
+
+
+def explorer_html(title: str, note: str, controls: Sequence[Control], picture: str, script: str,
+                  after: str = "") -> str:
+    """The one builder of every kernel-free explorer's HTML: caption, controls, picture and script.
+
+    Args:
+        title, note: the caption ("title — note").
+        controls: the explorer's controls, in order.
+        picture: the element that shows the current setting; it carries ``data-picture``.
+        script: JavaScript run once with ``root`` (the explorer's element) in scope; it wires the controls to the
+            picture (the readouts and ``aria-valuetext`` of the sliders are kept up to date for it).
+        after: HTML placed below the picture (a readout, say).
+
+    Returns:
+        Self-contained HTML with inline JavaScript (no kernel, no network); styled by the site's
+        ``_static/nnbook.css`` (class ``nnbook-explorer``).
+    """
+    uid = "nnbook-" + uuid.uuid4().hex[:10]
+    caption = f"{html.escape(title)} — {html.escape(note)}" if title else html.escape(note)
+    return (f'<div id="{uid}" class="nnbook-explorer" role="group" aria-label="{html.escape(title or "explorer")}" '
+            'style="border:1px solid #ddd;padding:8px;border-radius:6px">\n'
+            f'<div class="nnbook-explorer-caption" style="font-size:90%;color:#555;margin-bottom:4px">{caption}</div>\n'
+            f'<div class="nnbook-explorer-controls">{"".join(c.to_html() for c in controls)}</div>\n'
+            f'<div class="nnbook-explorer-picture">{picture}</div>{after}\n'
+            f'<script>(function() {{\n  const root = document.getElementById("{uid}");\n  {CONTROLS_SCRIPT}\n'
+            f"{script}\n}})();</script></div>")
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON that is safe inside an inline ``<script>`` (no ``</`` that could close it)."""
+    return json.dumps(value).replace("</", "<\\/")
+
+
+def is_numeric(values: Sequence[Any]) -> bool:
+    """True when every value is a number: such a parameter gets a slider, any other a menu."""
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
 class FrameExplorer:
@@ -123,13 +213,13 @@ class FrameExplorer:
 
     ``frames`` maps a tuple of parameter values (in the order of ``parameters``) to an image data URI.
     Numeric parameters get a range slider, text ones a menu. ``initial`` is the combination shown first (default:
-    the last value of each parameter). ``note`` follows the title in the caption (default: the frames were trained
-    when the book was built and retrain live in a notebook; pass your own when nothing trains).
+    the last value of each parameter). ``note`` follows the title in the caption (default: the frames were
+    precomputed and the controls move live in a notebook; :class:`TrainingSliders` says that they retrain).
     ``to_html()`` returns self-contained HTML+JS.
     """
 
     def __init__(self, parameters: Mapping[str, Sequence[Any]], frames: Mapping[tuple, str], title: str = "",
-                 initial: tuple | None = None, note: str = TRAINED_NOTE):
+                 initial: tuple | None = None, note: str = DRAWN_NOTE):
         self.parameters = {name: list(values) for name, values in parameters.items()}
         expected = set(itertools.product(*self.parameters.values()))
         if set(frames) != expected:
@@ -141,45 +231,35 @@ class FrameExplorer:
             if initial is not None and initial[i] in values:
                 self.start[i] = values.index(initial[i])
 
+    def alt(self, key: tuple) -> str:
+        """The picture's text alternative for one combination: the title and every parameter's value."""
+        setting = ", ".join(f"{name} {value}" for name, value in zip(self.parameters, key))
+        return f"{self.title or 'Explorer'}: {setting}"
+
     def to_html(self) -> str:
         """Return the explorer as HTML with inline JavaScript (no kernel, no network)."""
-        uid = "nnbook-" + uuid.uuid4().hex[:10]
         index = {"|".join(map(str, key)): uri for key, uri in self.frames.items()}
-        controls = []
-        for i, (name, values) in enumerate(self.parameters.items()):
-            label = html.escape(name)
-            if all(isinstance(v, (int, float)) for v in values):
-                controls.append(
-                    f'<label style="margin-right:1.5em">{label}: <input type="range" min="0" '
-                    f'max="{len(values) - 1}" value="{self.start[i]}" step="1" data-param="{i}"> '
-                    f'<b data-show="{i}"></b></label>'
-                )
-            else:
-                options = "".join(f"<option value='{j}'{' selected' if j == self.start[i] else ''}>"
-                                  f"{html.escape(str(v))}</option>" for j, v in enumerate(values))
-                controls.append(f'<label style="margin-right:1.5em">{label}: <select data-param="{i}">'
-                                f"{options}</select></label>")
-        values_json = json.dumps([[str(v) for v in values] for values in self.parameters.values()])
-        first = self.frames[tuple(values[j] for values, j in zip(self.parameters.values(), self.start))]
-        return f"""<div id="{uid}" class="nnbook-explorer" style="border:1px solid #ddd;padding:8px;border-radius:6px">
-<div style="font-size:90%;color:#555;margin-bottom:4px">{html.escape(self.title)} — {html.escape(self.note)}</div>
-<div>{''.join(controls)}</div>
-<img data-picture alt="{html.escape(self.title)}" style="max-width:100%" src="{first}">
-<script>(function() {{
-  const root = document.getElementById("{uid}");
-  const values = {values_json};
-  const frames = {json.dumps(index)};
+        controls = [Control(name, [str(v) for v in values], self.start[i], f'data-param="{i}"',
+                            menu=not is_numeric(values))
+                    for i, (name, values) in enumerate(self.parameters.items())]
+        first_key = tuple(values[j] for values, j in zip(self.parameters.values(), self.start))
+        picture = (f'<img data-picture alt="{html.escape(self.alt(first_key))}" style="max-width:100%" '
+                   f'src="{self.frames[first_key]}">')
+        data = {"values": [[str(v) for v in values] for values in self.parameters.values()],
+                "names": list(self.parameters), "title": self.title or "Explorer", "frames": index}
+        return explorer_html(self.title, self.note, controls, picture, _FRAMES_SCRIPT % script_json(data))
+
+
+_FRAMES_SCRIPT = """  const D = %s;
   const inputs = root.querySelectorAll("[data-param]");
-  function update() {{
-    const key = Array.from(inputs).map((el, i) => values[i][parseInt(el.value)]).join("|");
-    root.querySelectorAll("[data-show]").forEach(el => {{
-      el.textContent = values[el.dataset.show][parseInt(inputs[el.dataset.show].value)];
-    }});
-    root.querySelector("[data-picture]").src = frames[key];
-  }}
+  const picture = root.querySelector("[data-picture]");
+  function update() {
+    const setting = Array.from(inputs).map((el, i) => D.values[i][parseInt(el.value)]);
+    picture.src = D.frames[setting.join("|")];
+    picture.alt = D.title + ": " + setting.map((v, i) => D.names[i] + " " + v).join(", ");
+  }
   inputs.forEach(el => el.addEventListener("input", update));
-  update();
-}})();</script></div>"""
+  update();"""
 
 
 class TrainingSliders:
@@ -272,7 +352,7 @@ class TrainingSliders:
         parameters["epochs"] = stages
         live = (self.learning_rate.value, self.epochs.value)
         initial = live if len(self.datasets) == 1 else (self.dataset.value, *live)
-        return FrameExplorer(parameters, frames, title=self.title, initial=initial)
+        return FrameExplorer(parameters, frames, title=self.title, initial=initial, note=TRAINED_NOTE)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         text = f"{self.title}: learning-rate and epochs sliders (run the notebook to use them)"

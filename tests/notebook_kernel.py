@@ -25,7 +25,7 @@ from nbclient.exceptions import CellExecutionError
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "_ext") not in sys.path:
     sys.path.insert(0, str(REPO / "_ext"))
-from nnbook_site import install_repolling  # noqa: E402 - the book's Sphinx extension, beside the tests
+from patches import install_repolling  # noqa: E402 - _ext/patches.py, every third-party patch
 
 install_repolling()  # every kernel client nbclient starts here, nbmake's included, polls in short steps
 

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import nnbook_site
+import patches
 import notebook_kernel
 from conftest import order_of
 
@@ -91,21 +91,21 @@ class _Channel:
         if self.misses:
             self.misses -= 1
             await asyncio.sleep(timeout or 0)   # a poll that sees nothing waits its whole timeout
-            raise nnbook_site.Empty
+            raise patches.Empty
         return {"msg": "reply"}
 
 
 def test_channels_are_polled_afresh_in_short_steps_up_to_the_deadline():
     kc = SimpleNamespace(shell_channel=_Channel(misses=3), iopub_channel=_Channel(misses=0))
-    nnbook_site.repoll_channels(kc)
+    patches.repoll_channels(kc)
     assert asyncio.run(kc.shell_channel.get_msg(timeout=600)) == {"msg": "reply"}
-    assert kc.shell_channel.timeouts == [nnbook_site.REPOLL_S] * 4  # never one 600 s wait
+    assert kc.shell_channel.timeouts == [patches.REPOLL_S] * 4  # never one 600 s wait
 
     never = SimpleNamespace(shell_channel=_Channel(misses=10**6), iopub_channel=_Channel(misses=0))
-    nnbook_site.repoll_channels(never)
-    with pytest.raises(nnbook_site.Empty):
+    patches.repoll_channels(never)
+    with pytest.raises(patches.Empty):
         asyncio.run(never.shell_channel.get_msg(timeout=1.2))
-    assert len(never.shell_channel.timeouts) == 3 and max(never.shell_channel.timeouts) <= nnbook_site.REPOLL_S
+    assert len(never.shell_channel.timeouts) == 3 and max(never.shell_channel.timeouts) <= patches.REPOLL_S
 
 
 def test_every_kernel_client_nbclient_starts_repolls():

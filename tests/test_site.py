@@ -9,24 +9,17 @@ chapter in ``_build/screenshots/``. Chapters listed in ``_toc.yml`` but not yet 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
-from expectations import CHAPTERS
+sys.path.insert(0, str(Path(__file__).resolve().parent / "site"))
+from sitecheck import (NOTEBOOK_PAGES, PAGES, REPO, SCREENSHOTS, Visit, html_page,  # noqa: E402
+                       min_figures, source_of)
 
-REPO = Path(__file__).resolve().parents[1]
-SCREENSHOTS = REPO / "_build" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 MAX_PAGE_BYTES = 1_500_000
 """Page weight: the chapter's HTML file with everything inlined in it (explorer frames, figures as data URIs)."""
 
@@ -35,52 +28,6 @@ SVG_PICTURE = re.compile(r"<svg\b[^>]*\bdata-picture", re.I)
 REMOTE_ASSET = re.compile(r"<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc=[\"']?(?:https?:)?//"
                           r"|<link\b(?=[^>]*\srel=[\"']?(?:stylesheet|preload|modulepreload|icon|shortcut icon))"
                           r"[^>]*\shref=[\"']?(?:https?:)?//", re.I)
-
-
-def toc_pages() -> list[str]:
-    """Every page listed in ``_toc.yml``, in order (``chapters/NN_name/name``), nested sections included."""
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    pages: list[str] = []
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return [page for page in pages if page.startswith("chapters/")]
-
-
-def source_of(page: str) -> Path | None:
-    """The page's notebook (or Markdown file), or None when it is not on disk yet."""
-    for suffix in (".ipynb", ".md"):
-        if (REPO / f"{page}{suffix}").exists():
-            return REPO / f"{page}{suffix}"
-    return None
-
-
-def chapter_param(page: str):
-    marks = [] if source_of(page) else [pytest.mark.skip(reason=f"{page} is in _toc.yml but not on disk yet")]
-    return pytest.param(page, id=page.split("/")[1], marks=marks)
-
-
-PAGES = [chapter_param(page) for page in toc_pages()]
-NOTEBOOK_PAGES = [param for param in PAGES
-                  if not (source_of(param.values[0]) and source_of(param.values[0]).suffix == ".md")]
-
-
-def min_figures(page: str) -> int:
-    """The chapter's ``min_figures`` in ``tests/expectations.py`` (a Markdown page without a row: 0)."""
-    source = source_of(page)
-    row = CHAPTERS.get(str(source.relative_to(REPO))) if source else None
-    if row is not None:
-        return row.min_figures
-    if source is not None and source.suffix == ".md":
-        return 0
-    raise AssertionError(f"{page}.ipynb has no row in tests/expectations.py: add one (min_figures, budget_s)")
 
 
 def count_figures(notebook: nbformat.NotebookNode) -> int:
@@ -99,10 +46,6 @@ def count_figures(notebook: nbformat.NotebookNode) -> int:
             elif any(kind in data for kind in ("image/png", "image/jpeg", "image/svg+xml")):
                 count += 1
     return count
-
-
-def html_page(site: Path, page: str) -> Path:
-    return site / f"{page}.html"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -173,76 +116,6 @@ def test_no_page_loads_anything_from_another_host(built_site):
 # In the browser
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: D102 - keep the test output clean
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(built_site):
-    """Serve the built site on 127.0.0.1 (a random port) for the browser; yield its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    missing = None if CHROMIUM.exists() else f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run does it)"
-    try:
-        from playwright import sync_api
-    except ImportError:
-        missing = "Playwright is missing: `pip install -r requirements.txt`"
-    if missing:  # CI must run the browser test; elsewhere say what to install and skip it
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """One page opened with the network blocked: console errors and requests to other hosts are recorded."""
-
-    def __init__(self, browser, base: str, url: str):
-        self.errors: list[str] = []
-        self.blocked: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.context.route("**/*", self._route(base))
-        self.page = self.context.new_page()
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
-        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-        self.page.on("requestfailed", lambda request: self.errors.append(
-            f"failed request: {request.url} ({request.failure})"))
-        self.page.on("response", lambda response: response.status >= 400 and self.errors.append(
-            f"HTTP {response.status}: {response.url}"))
-        self.page.goto(url, wait_until="load")
-        self.wait_for_maths()
-
-    def _route(self, base: str):
-        def handle(route):
-            url = route.request.url
-            if url.startswith(base) or url.startswith("file://") or url.startswith("data:"):
-                route.continue_()
-            else:
-                self.blocked.append(url)
-                route.abort()
-        return handle
-
-    def wait_for_maths(self) -> None:
-        if self.page.locator(".math").count() == 0:
-            return
-        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                    timeout=30_000)
-        self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
-
-    def close(self) -> None:
-        self.context.close()
-
-
 PICTURE = """root => {
     const p = root.querySelector('[data-picture]');
     return p.tagName.toLowerCase() === 'img' ? p.getAttribute('src') : p.innerHTML;
@@ -282,6 +155,7 @@ def inspect_page(browser, base: str, page: str) -> dict:
     try:
         found: dict = {"blocked": seen.blocked, "load_errors": list(seen.errors)}
         found["maths"] = seen.page.evaluate(MATHS)
+        seen.load_every_image()
         found["pictures"] = seen.page.evaluate(PICTURES)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         seen.page.screenshot(path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True)

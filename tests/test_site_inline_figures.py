@@ -41,3 +41,20 @@ def test_a_kernel_started_with_agg_still_shows_figures_after_setup():
 def test_without_setup_agg_shows_nothing_so_the_test_above_can_fail():
     notebook = execute([PLOT], "Agg")
     assert pngs(notebook.cells[0]) == 0
+
+
+def test_after_setup_a_wide_figure_is_fitted_to_the_column_and_carries_its_alt_text():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from nnbook import plots
+
+    wide = ("import matplotlib.pyplot as plt\nfigure, ax = plt.subplots(figsize=(14, 3))\nax.plot([0, 1])\n"
+            "ax.set(title='A wide one', xlabel='epoch', ylabel='loss')")
+    notebook = execute([SETUP, wide], "Agg")
+    (png,) = [output["data"]["image/png"] for output in notebook.cells[1].outputs if "image/png" in output.get("data", {})]
+    image = Image.open(io.BytesIO(base64.b64decode(png)))
+    assert image.width <= plots.MAX_PNG_PX
+    assert image.info[plots.PNG_DESCRIPTION] == "A wide one (x: epoch, y: loss)"

@@ -1,3 +1,4 @@
+import json
 import re
 
 import ipywidgets
@@ -76,8 +77,8 @@ def test_bundle_has_live_widget_and_kernel_free_explorer(sliders):
     bundle = sliders._repr_mimebundle_()
     assert bundle[widgets.WIDGET_MIME]["model_id"] == sliders.box.model_id
     html = bundle["text/html"]
-    frames = re.search(r"const frames = (\{.*?\});", html).group(1)
-    assert sorted(re.findall(r'"([^"|]+\|[^"]+)"', frames)) == ["0.01|20", "0.01|5", "0.1|20", "0.1|5"]
+    frames = json.loads(re.search(r"const D = (\{.*?\});\n", html).group(1))["frames"]
+    assert sorted(frames) == ["0.01|20", "0.01|5", "0.1|20", "0.1|5"]
     assert "<script>" in html and 'type="range"' in html
     assert "run the notebook" in html
 
@@ -99,7 +100,8 @@ def test_static_explorer_starts_where_the_live_sliders_start(sliders):
     explorer = sliders.static_explorer()
     html = explorer.to_html()
     assert explorer.start == [1, 1]
-    assert f'<img data-picture alt="{sliders.title}" style="max-width:100%" src="{explorer.frames[(0.1, 20)]}">' in html
+    alt = f"{sliders.title}: learning rate 0.1, epochs 20"
+    assert f'<img data-picture alt="{alt}" style="max-width:100%" src="{explorer.frames[(0.1, 20)]}">' in html
 
 
 def test_frame_explorer_initial_selects_the_first_frame():
@@ -141,7 +143,9 @@ def test_frame_explorer_caption_says_retrain_only_when_told():
     frames = {(v,): f"data:{v}" for v in (1, 2)}
     trained = widgets.FrameExplorer({"lr": [1, 2]}, frames, title="Runs").to_html()
     drawn = widgets.FrameExplorer({"window": [1, 2]}, frames, title="Pooling", note="drawn when the book was built").to_html()
-    assert "retrain live" in trained
+    assert "retrain live" not in trained  # a bare FrameExplorer's controls only flip pictures: nothing trains
+    assert "retrain live" in widgets.FrameExplorer({"lr": [1, 2]}, frames, title="Runs",
+                                                   note=widgets.TRAINED_NOTE).to_html()
     assert "Pooling — drawn when the book was built" in drawn and "retrain" not in drawn
 
 
@@ -159,3 +163,22 @@ def test_redraw_lets_errors_of_the_drawing_reach_the_caller():
 
     with pytest.raises(ValueError, match="not a picture"):
         widgets.redraw(SwallowingOutput(), None, fails)
+
+
+def test_training_sliders_say_that_they_retrain(sliders):
+    assert "retrain live" in sliders.static_explorer().to_html()
+
+
+def test_a_slider_announces_its_value_not_its_position():
+    frames = {(v,): f"data:{v}" for v in (0.001, 0.01, 0.1)}
+    page = widgets.FrameExplorer({"learning rate": [0.001, 0.01, 0.1]}, frames, initial=(0.01,)).to_html()
+    assert 'value="1"' in page and 'aria-valuetext="0.01"' in page and "<output>0.01</output>" in page
+    assert 'setAttribute("aria-valuetext"' in page  # kept up to date as the slider moves
+
+
+def test_one_builder_writes_every_explorer():
+    control = widgets.Control("epochs", ["1", "2", "3"], 2, "data-epochs", first=1)
+    page = widgets.explorer_html("A title", "a note", [control], "<svg data-picture></svg>", "/* wiring */")
+    assert 'class="nnbook-explorer"' in page and "A title — a note" in page
+    assert 'min="1" max="3" value="3"' in page and 'aria-valuetext="3"' in page and "/* wiring */" in page
+    assert widgets.script_json({"x": "</script>"}) == '{"x": "<\\/script>"}'
