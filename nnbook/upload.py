@@ -7,8 +7,9 @@ photo as the network sees it with its prediction. :func:`photo_upload` wraps it 
 * a live control for Jupyter and Colab (ipywidgets 7 and 8): every uploaded file goes through ``show``; a bad file
   (empty, not an image, truncated, too large in bytes or in pixels) prints one line saying why, and the button
   keeps working;
-* a kernel-free version for the website, where no upload can work: a short note and the same display for a few
-  example photos, drawn when the book was built.
+* a version for the website: with ``web_model="NAME"`` a *Try it here* button that runs the chapter's saved
+  model in the reader's browser (TensorFlow.js, loaded only on that click; ``_ext/nnbook_web.py`` exports the
+  model when the book is built), then the same display for a few example photos, drawn when the book was built.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class PhotoUpload:
     (one line per rejected file), ``shown`` (names of files displayed) and ``figure`` (the latest).
     """
 
-    def __init__(self, show: Show, examples: Sequence[tuple[str, ImageSource]], description: str, title: str):
-        self.show_fn, self.examples, self.title = show, list(examples), title
+    def __init__(self, show: Show, examples: Sequence[tuple[str, ImageSource]], description: str, title: str,
+                 web_model: str | None = None):
+        self.show_fn, self.examples, self.title, self.web_model = show, list(examples), title, web_model
         self.upload = widgets.FileUpload(accept="image/*", multiple=False, description=description)
         self.output = widgets.Output()
         self.box = widgets.VBox([self.upload, self.output])
@@ -92,18 +94,31 @@ class PhotoUpload:
         return None
 
     def to_html(self) -> str:
-        """The website's version: what the control does, then the display for each example photo."""
+        """The website's version: a *Try it here* button (with ``web_model``), then the example photos' displays.
+
+        The button is hidden until the page's script (``nnbook_web.js``) shows it; without a browser model, or
+        without script, the block says that the upload works in Colab or Jupyter.
+        """
+        count = len(self.examples)
         frames = "".join(
             f'<figure style="margin:0.5em 0"><img data-example alt="{html.escape(name)}" style="max-width:100%" '
             f'src="{render_frame(lambda src=src, name=name: self.show_fn(src, name))}"></figure>'
             for name, src in self.examples
         )
-        return (f'<div class="nnbook-upload" style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
-                f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — in Colab or Jupyter an "
-                f"<i>Upload</i> button stands here: choose a photo (up to {MAX_UPLOAD_BYTES // 2**20} MB and "
-                f"{MAX_PIXELS // 1_000_000} megapixels) and the model's answer appears below it. A website cannot "
-                f"run the model, so here is the same display for {len(self.examples)} example photo"
-                f"{'s' if len(self.examples) != 1 else ''}:</p>{frames}</div>")
+        examples = (f"<p style='margin:0.4em 0'>The same display for {count} example photo"
+                    f"{'s' if count != 1 else ''}, drawn when the book was built:</p>{frames}" if count else "")
+        colab = (f"In Colab or Jupyter, an <i>Upload</i> button runs this chapter's code on your photo (up to "
+                 f"{MAX_UPLOAD_BYTES // 2**20} MB and {MAX_PIXELS // 1_000_000} megapixels).")
+        if self.web_model is None:
+            return (f'<div class="nnbook-upload" style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
+                    f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — {colab}</p>{examples}</div>")
+        name = html.escape(self.web_model)
+        return (f'<div class="nnbook-upload nnbook-web-upload" data-nnbook-web-model="{name}" '
+                f'style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
+                f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — here, this chapter's saved model "
+                f"<code>{name}</code> runs in your browser: your photo never leaves your device. {colab}</p>"
+                f'<button type="button" class="nnbook-web-try" hidden>Try it here</button>'
+                f'<div class="nnbook-web-live"></div>{examples}</div>')
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return live_and_static_bundle(self.box, f"{self.title}: an upload button (run the notebook to use it)",
@@ -111,16 +126,23 @@ class PhotoUpload:
 
 
 def photo_upload(show: Show, examples: Sequence[tuple[str, ImageSource]] = (), *,
-                 description: str = "Upload a photo", title: str = "Try your own photo") -> PhotoUpload:
+                 description: str = "Upload a photo", title: str = "Try your own photo",
+                 web_model: str | None = None) -> PhotoUpload:
     """An upload button that runs ``show(photo_bytes, file_name)`` on each uploaded file.
 
     Args:
         show: the chapter's display; it should call :func:`nnbook.images.to_model_input` on the photo, so that a
             file that is not an image raises :class:`nnbook.images.ImageDecodeError` (turned into a message).
-        examples: ``(name, photo)`` pairs shown on the website instead of the button (a path, bytes, a PIL image
-            or an array accepted by ``show``).
+        examples: ``(name, photo)`` pairs whose display the website shows (a path, bytes, a PIL image or an
+            array accepted by ``show``).
+        web_model: the name of the chapter's saved model (``models/NAME.keras``): the website then offers it
+            live in the reader's browser (see ``_ext/nnbook_web.py``).
 
     Returns:
         A :class:`PhotoUpload`; display it (last line of a cell). ``.handle(name, content)`` drives it in code.
     """
-    return PhotoUpload(show, examples, description, title)
+    if web_model is not None:
+        from nnbook.models import check_name
+
+        check_name(web_model)
+    return PhotoUpload(show, examples, description, title, web_model)

@@ -73,3 +73,22 @@ def test_the_website_version_shows_the_examples(control):
     assert "data:image/png;base64," in page and "Colab or Jupyter" in page
     bundle = control._repr_mimebundle_()
     assert bundle["text/html"].startswith('<div class="nnbook-upload"')
+
+
+def test_the_website_version_no_longer_says_a_website_cannot_run_it(control):
+    page = control.to_html()
+    assert "cannot run" not in page and "nnbook-web" not in page
+
+
+def test_a_web_model_makes_the_website_version_live():
+    control = upload.photo_upload(show, [("red.png", png())], web_model="cats_vs_dogs")
+    page = control.to_html()
+    assert 'class="nnbook-upload nnbook-web-upload" data-nnbook-web-model="cats_vs_dogs"' in page
+    assert '<button type="button" class="nnbook-web-try" hidden>Try it here</button>' in page
+    assert '<div class="nnbook-web-live"></div>' in page and page.count("<img data-example") == 1
+    assert "never leaves your device" in page and "cannot run" not in page
+
+
+def test_a_web_model_name_is_checked():
+    with pytest.raises(ValueError, match="not valid"):
+        upload.photo_upload(show, [], web_model="../x")
