@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 import pytest
 
-from nnbook import pipeline
+from nnbook import networks, pipeline
 from nnbook.checks import cats_vs_dogs as check
 
 SOLUTION_PARAMS = [320, 0, 18_496, 0, 73_856, 0, 0, 1_280_100, 101]
@@ -14,13 +13,7 @@ SOLUTION_SHAPES = [(98, 98, 32), (49, 49, 32), (47, 47, 64), (23, 23, 64), (21, 
 
 
 def paper_conv(size=100, channels=1):
-    return keras.Sequential([
-        keras.Input((size, size, channels)),
-        keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(128, 3, activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Flatten(), keras.layers.Dense(100, activation="relu"), keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    return networks.paper_cnn(size, channels)     # the network chapter 6 teaches
 
 
 def test_conv_parameters_solution_passes_and_agrees_with_keras(capsys):
