@@ -113,3 +113,12 @@ def test_the_website_explorer_holds_the_three_recorded_runs(notebook):
     data = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
     assert set(data["runs"]) == {"0.0003", "0.001", "0.003"}
     assert all(len(run["val_accuracy"]) == len(run["accuracy"]) > 1 for run in data["runs"].values())
+
+
+def test_both_age_models_are_saved_and_load_back_with_their_bands(notebook):
+    """Section 8 saves ``age_10`` (10-year bands) and ``age_5`` (our 19 five-year bands) for the model web."""
+    saved = call(notebook, '{name: models.load(name)[1].class_names for name in ("age_10", "age_5")}')
+    assert saved["age_10"] == call(notebook, "BANDS_10") and len(saved["age_10"]) == 10
+    assert saved["age_5"] == call(notebook, "BANDS_5") and len(saved["age_5"]) == 19
+    shapes = call(notebook, '[list(models.load(n)[0].output_shape) for n in ("age_10", "age_5")]')
+    assert shapes == [[None, 10], [None, 19]]

@@ -6,20 +6,41 @@ import keras
 import numpy as np
 import pytest
 
+from nnbook import datasets
 from nnbook.checks import age as check
 
 
 @pytest.mark.parametrize("answer", [7, np.int64(7), 7.0, "<=40", " <= 40 "])
 def test_band_of_age_accepts_index_or_name(answer, capsys):
-    assert check.band_of_age(answer)
+    assert check.band_of_age(answer)  # the exercise's default: 40 years, 5-year bands
     assert "Correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, hint", [(8, "bands are counted from 0"), (3, "ceil(age / 5) - 1")])
+def test_the_exercise_catches_the_floor_division_slip(capsys):
+    """40 // 5 = 8, but 40 belongs to '<=40' (index 7): the exercise's age sits at a band's top, so the slip shows."""
+    assert 40 // 5 != int(datasets.age_bin(40, 5))
+    assert not check.band_of_age(40 // 5)
+    out = capsys.readouterr().out
+    assert "Not yet" in out and "40 // 5 = 8" in out and "including 5" in out and "counted from 0" in out
+
+
+def test_at_37_the_slip_would_go_unnoticed():
+    """Why the exercise does not ask about 37: there floor division happens to give the right band."""
+    assert 37 // 5 == int(datasets.age_bin(37, 5))
+    assert check.band_of_age(37 // 5, age=37)
+
+
+@pytest.mark.parametrize("answer, hint", [(3, "ceil(age / 5) - 1"), (6, "ceil(age / 5) - 1")])
 def test_band_of_age_hints(answer, hint, capsys):
     assert not check.band_of_age(answer)
     out = capsys.readouterr().out
-    assert "Not yet" in out and hint in out
+    assert "Not yet" in out and hint in out and "//" not in out
+
+
+def test_counting_from_one_away_from_a_band_edge(capsys):
+    assert not check.band_of_age(8, age=37)  # 37 is in '<=40', index 7; 8 is counting from 1
+    out = capsys.readouterr().out
+    assert "counted from 0" in out and "//" not in out
 
 
 def test_band_of_age_floor_division_slip_at_a_band_edge(capsys):

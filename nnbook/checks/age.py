@@ -30,8 +30,11 @@ _METRIC_WHY = {
 }
 
 
-def band_of_age(answer: Any, age: int = 37, width: int = 5) -> Verdict:
-    """Check the band (its index or its name, e.g. ``7`` or ``"<=40"``) that ``age`` falls in with ``width``-year bands."""
+def band_of_age(answer: Any, age: int = 40, width: int = 5) -> Verdict:
+    """Check the band (its index or its name, e.g. ``7`` or ``"<=40"``) that ``age`` falls in with ``width``-year bands.
+
+    The default, 40 with 5-year bands, sits at a band's top age, where the usual slip (``40 // 5 = 8``) is wrong.
+    """
     names = age_bin_names(width)
     index = int(age_bin(age, width))
     if answer is None or answer is Ellipsis:
@@ -47,14 +50,17 @@ def band_of_age(answer: Any, age: int = 37, width: int = 5) -> Verdict:
     guess = float(value[0])
     if guess == index:
         return report(True, f"age {age} falls in band {index}, {names[index]!r}.")
-    if guess == age // width:
-        hint = (f"{age} // {width} = {age // width} puts the top age of each band ({width}, {2 * width}, ...) into the "
-                f"next band: the band '<={width}' holds ages up to and including {width}. Use ceil(age / {width}) - 1.")
-    elif guess == index + 1:
-        hint = "bands are counted from 0: the first band, index 0, is '<=%d'." % width
-    else:
-        hint = f"with {width}-year bands the band index is ceil(age / {width}) - 1, and every age over 90 is in the top band."
-    return report(False, f"band {guess:g} is not where age {age} falls.", hint)
+    hints = []
+    if guess == age // width and age // width != index:
+        hints.append(f"{age} // {width} = {age // width} puts the top age of each band ({width}, {2 * width}, ...) "
+                     f"into the next band: the band '<={width}' holds ages up to and including {width}. "
+                     f"Use ceil(age / {width}) - 1.")
+    if guess == index + 1:
+        hints.append(f"bands are counted from 0: the first band, index 0, is '<={width}'.")
+    if not hints:
+        hints.append(f"with {width}-year bands the band index is ceil(age / {width}) - 1, and every age over 90 is "
+                     "in the top band.")
+    return report(False, f"band {guess:g} is not where age {age} falls.", " ".join(hints))
 
 
 def extra_parameters_for_gender(answer: Any, units: int = 250) -> Verdict:
