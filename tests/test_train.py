@@ -201,3 +201,23 @@ def test_budget_errors_say_what_to_do():
     plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="compiled model"):
         fit_for(plain, batches(), 5)
+
+
+def test_fit_for_sets_the_rate_of_a_mixed_precision_model():
+    # under mixed_float16 Keras wraps the optimizer in a LossScaleOptimizer; the schedule must reach the inner one
+    clock = FakeClock()
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        seed(1)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid", dtype="float32")])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
+    run = fit_for(model, batches(), 3, clock=clock, callbacks=[OneSecondPerStep(clock)],
+                  learning_rate=lambda done: 0.3 - 0.1 * done)
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert model.layers[0].compute_dtype == "float16" and model.layers[-1].compute_dtype == "float32"
+    np.testing.assert_allclose(run.rates, [0.3, 0.3 - 0.1 / 3, 0.3 - 0.2 / 3], rtol=1e-6)
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.3 - 0.2 / 3)
+    assert float(model.optimizer.inner_optimizer.learning_rate) == pytest.approx(0.3 - 0.2 / 3)
