@@ -36,8 +36,9 @@ def test_restored_epoch(capsys):
     assert not check.restored_epoch(..., losses)
 
 
-def test_auc_meaning():
+def test_auc_meaning(capsys):
     assert check.auc_meaning("b") and check.auc_meaning(" B ")
+    assert "micro-average" in capsys.readouterr().out   # Keras pools the classes, it does not average them
     assert not check.auc_meaning("a")
     assert not check.auc_meaning(...)
 

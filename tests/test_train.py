@@ -1,9 +1,10 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from nnbook import seed
-from nnbook.train import fast_fit, restart
+from nnbook.train import BudgetRun, TimeBudget, fast_fit, fit_for, restart
 
 KMH = np.array([123, 324, -22, 23.4, 5, -76, -45, 5.7, -8.98, 100, -180], dtype="float32")
 MS = KMH / 3.6
@@ -136,3 +137,87 @@ def test_restart_refuses_what_it_cannot_reset():
     plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="compiled model"):
         restart(plain, plain.get_weights(), 0.01)
+
+
+class FakeClock:
+    """A clock that moves only when told: each training step below takes exactly one 'second'."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+class OneSecondPerStep(keras.callbacks.Callback):
+    def __init__(self, clock):
+        super().__init__()
+        self.clock = clock
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.clock.now += 1.0
+
+
+def batches(n=48, batch_size=16):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 2)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32")
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)   # 3 batches an epoch
+
+
+def test_fit_for_stops_when_the_budget_is_spent_and_reports_steps_and_epochs():
+    clock = FakeClock()
+    run = fit_for(small_classifier(), batches(), 5, clock=clock, callbacks=[OneSecondPerStep(clock)])
+    assert isinstance(run, BudgetRun)
+    assert run.steps == 5                        # step 5 ends at 5 s: the budget is spent, fit stops
+    assert run.epochs == pytest.approx(5 / 3)    # 3 batches an epoch, the second one cut short
+    assert run.seconds == pytest.approx(5.0)
+    assert len(run.history.history["loss"]) == 2 and run.rates == []
+
+
+def test_fit_for_sets_the_learning_rate_from_the_fraction_of_the_budget_spent():
+    clock = FakeClock()
+    model = small_classifier()
+    run = fit_for(model, batches(), 4, clock=clock, callbacks=[OneSecondPerStep(clock)],
+                  learning_rate=lambda done: 0.1 * (1 - done))
+    np.testing.assert_allclose(run.rates, [0.1, 0.075, 0.05, 0.025])   # read before each step's second
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.025)
+    assert run.steps == 4 and run.epochs == pytest.approx(4 / 3)
+
+
+def test_time_budget_without_seconds_only_measures():
+    clock = FakeClock()
+    watch = TimeBudget(clock=clock)
+    assert watch.elapsed == 0.0 and watch.fraction_done() == 0.0
+    small_classifier().fit(batches(), epochs=2, callbacks=[watch, OneSecondPerStep(clock)], verbose=0)
+    assert watch.steps == 6 and watch.epochs_started == 2 and not watch.spent()
+    clock.now += 50                                  # time after training is not counted
+    assert watch.elapsed == pytest.approx(6.0)
+
+
+def test_budget_errors_say_what_to_do():
+    with pytest.raises(ValueError, match="positive"):
+        TimeBudget(0)
+    plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="compiled model"):
+        fit_for(plain, batches(), 5)
+
+
+def test_fit_for_sets_the_rate_of_a_mixed_precision_model():
+    # under mixed_float16 Keras wraps the optimizer in a LossScaleOptimizer; the schedule must reach the inner one
+    clock = FakeClock()
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        seed(1)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid", dtype="float32")])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
+    run = fit_for(model, batches(), 3, clock=clock, callbacks=[OneSecondPerStep(clock)],
+                  learning_rate=lambda done: 0.3 - 0.1 * done)
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert model.layers[0].compute_dtype == "float16" and model.layers[-1].compute_dtype == "float32"
+    np.testing.assert_allclose(run.rates, [0.3, 0.3 - 0.1 / 3, 0.3 - 0.2 / 3], rtol=1e-6)
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.3 - 0.2 / 3)
+    assert float(model.optimizer.inner_optimizer.learning_rate) == pytest.approx(0.3 - 0.2 / 3)

@@ -100,7 +100,8 @@ def auc_meaning(answer: Any) -> Verdict:
     return check_choice(answer, "b", {
         "a": "accuracy and AUC differ: the study has 90 % accuracy but AUC 0.99. AUC never picks a threshold.",
         "b": "AUC is the area under the ROC curve: the chance that a random positive is ranked above a random "
-             "negative. Keras averages it over the one-vs-rest problems of every class.",
+             "negative. On one-hot labels Keras pools every (image, class) pair into one such problem (a "
+             "micro-average), rather than averaging ten per-class curves.",
         "c": "AUC only looks at the ranking of scores; multiplying every score by 0.5 keeps the same AUC.",
         "d": "AUC is not a statement about the loss.",
     }, name="option")
