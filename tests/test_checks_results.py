@@ -40,16 +40,36 @@ def test_best_setting_explains_wrong_answers(answer, says, capsys):
     assert says in capsys.readouterr().out
 
 
-def test_peak_epoch(capsys):
-    run = RUNS[("Conv", "off", 1e-3)]
-    assert check.peak_epoch(2, run)
-    assert not check.peak_epoch(1, run)
-    assert "one too early" in capsys.readouterr().out
-    assert not check.peak_epoch(3, run)
-    assert not check.peak_epoch(7, run)
-    assert "epochs 1 to 3" in capsys.readouterr().out
-    assert not check.peak_epoch("soon", run)
-    assert not check.peak_epoch(..., run)
+def test_loss_and_accuracy_epochs_wants_both_best_epochs(capsys):
+    # lowest validation loss after epoch 2, best validation accuracy after epoch 4 (over-confidence)
+    run = logs([0.55, 0.62, 0.63, 0.66], val_loss=[0.69, 0.60, 0.70, 0.90])
+    assert check.loss_and_accuracy_epochs((2, 4), run)
+    assert "over-confident" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, says", [
+    (..., "still empty"),
+    (2, "not two epochs"),
+    ((2, 2), "look at the accuracy panel"),      # the old mistake: "more epochs stop helping after epoch 2"
+    ((4, 2), "swapped"),
+    ((1, 4), "one too early"),
+    ((3, 4), "not the lowest"),
+    ((2, 3), "the best is 66.0%"),
+    ((2, 9), "epochs 1 to 4"),
+    (("two", 4), "epochs 1 to 4"),
+])
+def test_loss_and_accuracy_epochs_explains_wrong_answers(answer, says, capsys):
+    run = logs([0.55, 0.62, 0.63, 0.66], val_loss=[0.69, 0.60, 0.70, 0.90])
+    assert not check.loss_and_accuracy_epochs(answer, run)
+    assert says in capsys.readouterr().out
+
+
+def test_loss_and_accuracy_epochs_accepts_accuracy_ties_and_equal_epochs(capsys):
+    tie = logs([0.55, 0.658, 0.63, 0.66], val_loss=[0.69, 0.60, 0.70, 0.90])
+    assert check.loss_and_accuracy_epochs((2, 2), tie)      # 65.8 % is within half a point of 66 %
+    same = logs([0.55, 0.70, 0.63], val_loss=[0.69, 0.60, 0.70])
+    assert check.loss_and_accuracy_epochs((2, 2), same)
+    assert "both are epoch 2" in capsys.readouterr().out
 
 
 def test_slower_rate_prediction_depends_on_whether_the_slow_run_was_still_improving(capsys):
@@ -68,5 +88,5 @@ def test_checks_accept_keras_history_objects():
     class History:
         history = RUNS[("Conv", "off", 1e-3)]
 
-    assert check.peak_epoch(2, History())
+    assert check.loss_and_accuracy_epochs((2, 2), History())
     assert check.best_setting(("Conv", "off", 1e-3, 2), {("Conv", "off", 1e-3): History()})

@@ -74,25 +74,58 @@ def best_setting(answer: Any, runs: Runs) -> Verdict:
     return report(False, f"that cell has {got:.1%} validation accuracy; the best cell has {best:.1%}.", hint)
 
 
-def peak_epoch(answer: Any, history: Any) -> Verdict:
-    """Check the epoch (1-based) at which ``history``'s validation loss is lowest."""
+def _epoch(value: Any, n: int) -> int | None:
+    """``value`` as a 1-based epoch of a run with ``n`` epochs, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        return None
+    return int(value) if 1 <= value <= n else None
+
+
+def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
+    """Check ``(epoch of lowest validation loss, epoch of best validation accuracy)`` of one run (1-based).
+
+    The accuracy epoch passes when its accuracy is within :data:`TIE` of the best (ties on a heat map look alike).
+    The two epochs need not agree: the loss also punishes confident wrong answers (over-confidence).
+    """
     if _empty(answer):
-        return report(False, "your answer is still empty.", "write an epoch number, e.g. 7, and run the cell.")
-    losses = np.array(_logs(history)["val_loss"])
-    want = int(np.argmin(losses)) + 1
-    try:
-        got = int(answer)
-    except (TypeError, ValueError):
-        return report(False, f"{answer!r} is not an epoch number.", "write a whole number such as 7.")
-    if got == want:
-        return report(True, f"the validation loss is lowest after epoch {want} ({losses[want - 1]:.3f}); "
-                            "every later epoch fits the training images better and the validation images worse.")
-    if got == want - 1:
-        return report(False, f"epoch {got} is one too early.",
-                      "epochs count from 1 on the plots; a Python index counts from 0 (np.argmin + 1).")
-    return report(False, f"the validation loss after epoch {got} is {losses[got - 1]:.3f}, not the lowest."
-                  if 1 <= got <= len(losses) else f"the run has epochs 1 to {len(losses)}.",
-                  "use the explorer: move the epochs slider and watch the orange validation loss curve.")
+        return report(False, "your answer is still empty.",
+                      "write two epoch numbers, e.g. (5, 12), and run the cell.")
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return report(False, f"{answer!r} is not two epochs.",
+                      "write (epoch of lowest validation loss, epoch of best validation accuracy).")
+    logs = _logs(history)
+    losses, accuracies = np.array(logs["val_loss"]), np.array(logs["val_accuracy"])
+    n = len(losses)
+    loss_epoch, accuracy_epoch = (_epoch(value, n) for value in answer)
+    if loss_epoch is None or accuracy_epoch is None:
+        return report(False, f"the run has epochs 1 to {n}; write two whole numbers in that range.")
+    want_loss = int(np.argmin(losses)) + 1
+    best = float(accuracies.max())
+    want_accuracy = int(np.argmax(accuracies)) + 1
+    loss_right = loss_epoch == want_loss
+    accuracy_right = accuracies[accuracy_epoch - 1] >= best - TIE
+    if loss_right and accuracy_right:
+        if accuracy_epoch == loss_epoch:
+            return report(True, f"both are epoch {loss_epoch} in this run.")
+        return report(True, f"the validation loss is lowest after epoch {loss_epoch} "
+                            f"({losses[loss_epoch - 1]:.3f}), yet the accuracy is best after epoch "
+                            f"{accuracy_epoch} ({accuracies[accuracy_epoch - 1]:.1%}): the loss also counts "
+                            "how sure each answer is, and the network grows over-confident.")
+    if (accuracy_epoch, loss_epoch) == (want_loss, want_accuracy) and want_loss != want_accuracy:
+        return report(False, "the two epochs are swapped.",
+                      "first the epoch of lowest validation loss, then the epoch of best validation accuracy.")
+    if not loss_right:
+        if loss_epoch == want_loss - 1:
+            return report(False, f"epoch {loss_epoch} is one too early for the lowest validation loss.",
+                          "epochs count from 1 on the plots; a Python index counts from 0 (np.argmin + 1).")
+        return report(False, f"the validation loss after epoch {loss_epoch} is {losses[loss_epoch - 1]:.3f}, "
+                             "not the lowest.",
+                      "use the explorer: move the epochs slider and watch the orange validation loss curve.")
+    hint = ("the lowest loss is not where the accuracy peaks: look at the accuracy panel, not the loss panel."
+            if accuracy_epoch == loss_epoch else
+            "move the epochs slider and watch the orange validation accuracy curve.")
+    return report(False, f"the validation accuracy after epoch {accuracy_epoch} is "
+                         f"{accuracies[accuracy_epoch - 1]:.1%}; the best is {best:.1%}.", hint)
 
 
 CHOICES = ("higher", "about the same", "lower")
