@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import notebook_kernel  # noqa: E402 - the kernels kept for the chapters' live tests
 import patches  # noqa: E402 - _ext/patches.py: every patch of a third-party internal, in one place
 from sitecheck import browser, server  # noqa: E402,F401 - session fixtures shared by every site test
+
 SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"
 NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
@@ -55,7 +56,9 @@ LIVE_CHAPTERS: set[str] = set()
 """Chapters with live tests collected in this session (their modules' ``NOTEBOOK``): nbmake keeps their kernel."""
 
 
-def cache_executed_notebook(path: Path, executed, cache_dir: Path = NOTEBOOK_CACHE) -> None:
+def cache_executed_notebook(
+    path: Path, executed, cache_dir: Path = NOTEBOOK_CACHE
+) -> None:
     """Store an executed notebook in the jupyter-cache that ``jupyter-book build`` (cache mode) reads.
 
     jupyter-cache matches a notebook by its code cells' sources *and metadata* plus its kernelspec, and nbclient
@@ -69,9 +72,15 @@ def cache_executed_notebook(path: Path, executed, cache_dir: Path = NOTEBOOK_CAC
     notebook = nbformat.read(str(path), as_version=4)
     if len(notebook.cells) != len(executed.cells):
         return
-    patches.copy_outputs(executed, notebook)  # outputs and language_info; no widget state: the site loads no widget manager
+    patches.copy_outputs(
+        executed, notebook
+    )  # outputs and language_info; no widget state: the site loads no widget manager
     cache = get_cache(str(cache_dir))
-    cache.cache_notebook_bundle(CacheBundleIn(notebook, uri=str(path)), check_validity=False, overwrite=True)
+    cache.cache_notebook_bundle(
+        CacheBundleIn(notebook, uri=str(path)),
+        check_validity=False,
+        overwrite=True,
+    )
 
 
 def forget_notebook(path: Path, cache_dir: Path = NOTEBOOK_CACHE) -> None:
@@ -83,7 +92,9 @@ def forget_notebook(path: Path, cache_dir: Path = NOTEBOOK_CACHE) -> None:
         return
     cache = get_cache(str(cache_dir))
     try:
-        record = cache.match_cache_notebook(nbformat.read(str(path), as_version=4))
+        record = cache.match_cache_notebook(
+            nbformat.read(str(path), as_version=4)
+        )
     except KeyError:
         return
     cache.remove_cache(record.pk)
@@ -99,7 +110,9 @@ def execute_and_cache(execute, run):
         return execute(run)
     if not relative.startswith("chapters/"):
         return execute(run)
-    with patches.keeping_kernels() as clients:  # the chapter's live tests (ordered next) use the kernel
+    with (
+        patches.keeping_kernels() as clients
+    ):  # the chapter's live tests (ordered next) use the kernel
         result = execute(run)
     EXECUTED[relative] = result.error is None
     if result.error is None:
@@ -108,7 +121,11 @@ def execute_and_cache(execute, run):
         forget_notebook(path)
         notebook_kernel.FAILED.add(relative)
     for client in clients:
-        if result.error is None and relative in LIVE_CHAPTERS and client.km is not None:
+        if (
+            result.error is None
+            and relative in LIVE_CHAPTERS
+            and client.km is not None
+        ):
             notebook_kernel.keep(relative, client, result.nb)
         elif client.km is not None:
             client._cleanup_kernel()  # noqa: SLF001 - what nbmake's run would have done
@@ -145,7 +162,11 @@ def chapter_of(item: pytest.Item) -> str | None:
     """The chapter notebook a live test drives (its module's ``NOTEBOOK``), else None."""
     module = getattr(item, "module", None)
     notebook = getattr(module, "NOTEBOOK", None)
-    return notebook if isinstance(notebook, str) and notebook.startswith("chapters/") else None
+    return (
+        notebook
+        if isinstance(notebook, str) and notebook.startswith("chapters/")
+        else None
+    )
 
 
 def step_of(item: pytest.Item) -> str:
@@ -180,12 +201,16 @@ PHASES: dict[str, tuple[float, float]] = {}
 def cpu_seconds() -> float:
     """User + system seconds of this process and of every child it has waited for (kernels, the book build)."""
     times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
+    return (
+        times.user + times.system + times.children_user + times.children_system
+    )
 
 
 def pytest_collection_modifyitems(session, config, items):
     items.sort(key=order_of)
-    LIVE_CHAPTERS.update(chapter for chapter in map(chapter_of, items) if chapter)
+    LIVE_CHAPTERS.update(
+        chapter for chapter in map(chapter_of, items) if chapter
+    )
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -213,15 +238,24 @@ def record_phase(name: str, wall: float, cpu: float) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not WALL:
         return
-    rows = {step: (WALL[step], CPU[step]) for step in ("unit tests",) if step in WALL}
+    rows = {
+        step: (WALL[step], CPU[step])
+        for step in ("unit tests",)
+        if step in WALL
+    }
     if "notebooks" in WALL:
         # One row: a chapter's kernel is reaped (and its CPU counted) when its live tests close it.
-        rows["notebooks, each with its live checks"] = (WALL["notebooks"] + WALL["live checks"],
-                                                        CPU["notebooks"] + CPU["live checks"])
+        rows["notebooks, each with its live checks"] = (
+            WALL["notebooks"] + WALL["live checks"],
+            CPU["notebooks"] + CPU["live checks"],
+        )
     if "site" in WALL:
         build_wall, build_cpu = PHASES.get("site build", (0.0, 0.0))
         rows["site build"] = (build_wall, build_cpu)
-        rows["browser tests"] = (WALL["site"] - build_wall, CPU["site"] - build_cpu)
+        rows["browser tests"] = (
+            WALL["site"] - build_wall,
+            CPU["site"] - build_cpu,
+        )
     write = terminalreporter.write_line
     terminalreporter.section("time per step (seconds: wall / cpu)")
     for path, (wall, cpu) in sorted(CHAPTER_SECONDS.items()):
@@ -230,10 +264,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write(f"{name:<68} {wall:7.1f} / {cpu:7.1f}")
     try:
         BUILD.mkdir(exist_ok=True)
-        TIMES_FILE.write_text(json.dumps({
-            "steps": {name: {"wall": wall, "cpu": cpu} for name, (wall, cpu) in rows.items()},
-            "chapters": {path: {"wall": wall, "cpu": cpu} for path, (wall, cpu) in CHAPTER_SECONDS.items()},
-        }, indent=1))
+        TIMES_FILE.write_text(
+            json.dumps(
+                {
+                    "steps": {
+                        name: {"wall": wall, "cpu": cpu}
+                        for name, (wall, cpu) in rows.items()
+                    },
+                    "chapters": {
+                        path: {"wall": wall, "cpu": cpu}
+                        for path, (wall, cpu) in CHAPTER_SECONDS.items()
+                    },
+                },
+                indent=1,
+            )
+        )
     except OSError:
         pass
 
@@ -258,15 +303,30 @@ def built_site() -> Path:
         return Path(prebuilt)
     failed = sorted(path for path, ok in EXECUTED.items() if not ok)
     if failed:
-        pytest.fail("the site is not built because these chapters failed: " + ", ".join(failed), pytrace=False)
+        pytest.fail(
+            "the site is not built because these chapters failed: "
+            + ", ".join(failed),
+            pytrace=False,
+        )
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     BUILD.mkdir(exist_ok=True)
     log = BUILD / "site-build.log"
     start, cpu = time.perf_counter(), cpu_seconds()
     with log.open("w") as out:
-        result = subprocess.run([str(jupyter_book), "build", str(ROOT), "-W", "--keep-going"],
-                                stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-    record_phase("site build", time.perf_counter() - start, cpu_seconds() - cpu)
+        result = subprocess.run(
+            [str(jupyter_book), "build", str(ROOT), "-W", "--keep-going"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+        )
+    record_phase(
+        "site build", time.perf_counter() - start, cpu_seconds() - cpu
+    )
     if result.returncode != 0:
-        pytest.fail(f"jupyter-book build failed (log: {log}):\n" + log.read_text()[-4000:], pytrace=False)
+        pytest.fail(
+            f"jupyter-book build failed (log: {log}):\n"
+            + log.read_text()[-4000:],
+            pytrace=False,
+        )
     return BUILD / "html"

@@ -32,7 +32,15 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 MATHJAX_FOLDER = "mathjax"
 MATHJAX_ENTRY = "tex-mml-chtml.js"
-MATHJAX_PARTS = (MATHJAX_ENTRY, "input", "output/chtml", "a11y", "sre", "ui", "adaptors")
+MATHJAX_PARTS = (
+    MATHJAX_ENTRY,
+    "input",
+    "output/chtml",
+    "a11y",
+    "sre",
+    "ui",
+    "adaptors",
+)
 """What a page can load of MathJax's ``es5`` build: the combined TeX/CHTML script and what it loads lazily."""
 
 CHAPTER_NUMBER = re.compile(r"(?:^|/)(\d+)_[^/]+/[^/]+$")
@@ -43,11 +51,15 @@ def mathjax_source() -> Path:
     try:
         import mathjax  # the django-static-mathjax distribution
     except ImportError as error:
-        raise ExtensionError("MathJax is missing: run `pip install -r requirements.txt` "
-                             "(it installs django-static-mathjax, which ships MathJax 3 for offline pages)") from error
+        raise ExtensionError(
+            "MathJax is missing: run `pip install -r requirements.txt` "
+            "(it installs django-static-mathjax, which ships MathJax 3 for offline pages)"
+        ) from error
     folder = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
     if not (folder / MATHJAX_ENTRY).is_file():
-        raise ExtensionError(f"{folder} has no {MATHJAX_ENTRY}: reinstall django-static-mathjax")
+        raise ExtensionError(
+            f"{folder} has no {MATHJAX_ENTRY}: reinstall django-static-mathjax"
+        )
     return folder
 
 
@@ -56,7 +68,9 @@ def configure(app: Sphinx, config) -> None:
     mathjax_source()  # fail early, with what to install, when MathJax is missing
     config.mathjax_path = f"{MATHJAX_FOLDER}/{MATHJAX_ENTRY}"
     context = dict(config.html_context or {})
-    context.setdefault("default_mode", "light")  # left empty, the theme logs "Got invalid theme mode"
+    context.setdefault(
+        "default_mode", "light"
+    )  # left empty, the theme logs "Got invalid theme mode"
     config.html_context = context
 
 
@@ -64,7 +78,10 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
     """Copy the parts of MathJax that pages load into ``_static/mathjax`` of the HTML output."""
     if exception is not None or app.builder.format != "html":
         return
-    source, target = mathjax_source(), Path(app.outdir) / "_static" / MATHJAX_FOLDER
+    source, target = (
+        mathjax_source(),
+        Path(app.outdir) / "_static" / MATHJAX_FOLDER,
+    )
     for part in MATHJAX_PARTS:
         if (source / part).is_dir():
             shutil.copytree(source / part, target / part, dirs_exist_ok=True)
@@ -88,7 +105,10 @@ def number_exercises_per_chapter(app: Sphinx, env) -> list[str]:
             continue
         chapter = chapter_of(docname)
         ordered = sorted(exercises, key=lambda ident: exercises[ident])
-        renumbered = {ident: ((chapter, k) if chapter is not None else (k,)) for k, ident in enumerate(ordered, 1)}
+        renumbered = {
+            ident: ((chapter, k) if chapter is not None else (k,))
+            for k, ident in enumerate(ordered, 1)
+        }
         if renumbered != exercises:
             numbers["exercise"] = renumbered
             changed.append(docname)
@@ -102,11 +122,16 @@ class PlainSolutionTitles(SphinxPostTransform):
     opening it. The words stay the same.
     """
 
-    default_priority = 22  # after sphinx-exercise resolves solution titles (21)
+    default_priority = (
+        22  # after sphinx-exercise resolves solution titles (21)
+    )
 
     def run(self, **kwargs) -> None:
         for node in self.document.findall(nodes.Element):
-            if "solution" not in node.get("classes", []) and type(node).__name__ != "solution_node":
+            if (
+                "solution" not in node.get("classes", [])
+                and type(node).__name__ != "solution_node"
+            ):
                 continue
             title = node.next_node(nodes.title)
             if title is None:
@@ -120,17 +145,28 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 def has_maths(doctree) -> bool:
     """True when the page itself holds a formula (inline or displayed)."""
-    return any(True for _ in doctree.findall(lambda node: isinstance(node, (nodes.math, nodes.math_block))))
+    return any(
+        True
+        for _ in doctree.findall(
+            lambda node: isinstance(node, (nodes.math, nodes.math_block))
+        )
+    )
 
 
 def is_mathjax(script) -> bool:
     """True for MathJax's script and for its configuration (``window.MathJax = ...``)."""
     name = str(getattr(script, "filename", None) or script)
     body = str(dict(getattr(script, "attributes", {})).get("body", ""))
-    return MATHJAX_FOLDER + "/" in name or "mathjax" in name.lower() or body.lstrip().startswith("window.MathJax")
+    return (
+        MATHJAX_FOLDER + "/" in name
+        or "mathjax" in name.lower()
+        or body.lstrip().startswith("window.MathJax")
+    )
 
 
-def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def tidy_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Emit each script once, and no saved ipywidgets state.
 
     sphinx-thebe's configuration is added twice (once with ``None``, once with ``""`` as its file name), which
@@ -141,10 +177,16 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     includes pages with formulas, which is the landing page. A page without sphinx-design's components
     (``sd-`` classes: grids, cards, tabs) loads none of its CSS and JavaScript (62 kB).
     """
-    design = "sd-" in (context.get("body") or "")  # sphinx-design's grids, cards, tabs (none on most pages)
+    design = "sd-" in (
+        context.get("body") or ""
+    )  # sphinx-design's grids, cards, tabs (none on most pages)
     if not design and context.get("css_files"):
-        context["css_files"][:] = [css for css in context["css_files"]
-                                   if "sphinx-design" not in str(getattr(css, "filename", None) or css)]
+        context["css_files"][:] = [
+            css
+            for css in context["css_files"]
+            if "sphinx-design"
+            not in str(getattr(css, "filename", None) or css)
+        ]
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -156,9 +198,14 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
             continue
         if not maths and is_mathjax(script):
             continue
-        if not design and "design-tabs" in str(getattr(script, "filename", None) or ""):
+        if not design and "design-tabs" in str(
+            getattr(script, "filename", None) or ""
+        ):
             continue
-        key = (getattr(script, "filename", None) or "", tuple(sorted(attributes.items())))
+        key = (
+            getattr(script, "filename", None) or "",
+            tuple(sorted(attributes.items())),
+        )
         if key in seen:
             continue
         seen.add(key)
@@ -166,12 +213,16 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     scripts[:] = unique
 
 
-INLINE_IMAGE = re.compile(r"data:image/(png|jpeg);base64,([A-Za-z0-9+/=]{%d,})" % 2000)
+INLINE_IMAGE = re.compile(
+    r"data:image/(png|jpeg);base64,([A-Za-z0-9+/=]{%d,})" % 2000
+)
 """A PNG or JPEG data URI in a page, big enough (> 1.5 kB) to be worth a file of its own."""
 FRAMES_FOLDER = "_images/frames"
 
 
-def move_inline_images_to_files(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def move_inline_images_to_files(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Write every large image data URI of a page's body to ``_images/frames/<hash>.png`` and link it instead.
 
     The explorers' frames (``nnbook.widgets.FrameExplorer``) travel in the notebook as data URIs; inline, a page
@@ -214,7 +265,9 @@ def png_description(path: Path) -> str | None:
     return " ".join(str(text).split()) or None if text else None
 
 
-def figure_alt_texts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def figure_alt_texts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Give each notebook figure of a page a meaningful ``alt``: the description its PNG carries.
 
     Sphinx falls back to the image's file name (a hash, for notebook outputs). A figure without a stored
@@ -224,7 +277,10 @@ def figure_alt_texts(app: Sphinx, pagename: str, templatename: str, context: dic
     body = context.get("body")
     if not body or "<img" not in body:
         return
-    sources = {Path(dest).name: source for source, dest in getattr(app.builder, "images", {}).items()}
+    sources = {
+        Path(dest).name: source
+        for source, dest in getattr(app.builder, "images", {}).items()
+    }
     title = re.sub(r"<[^>]+>", "", context.get("title") or pagename)
     count = 0
 
@@ -235,27 +291,49 @@ def figure_alt_texts(app: Sphinx, pagename: str, templatename: str, context: dic
         alt = re.search(r'\salt="([^"]*)"', tag)
         if src is None:
             return tag
-        if "data-picture" in tag:  # an explorer's picture: its alt follows the controls (nnbook.widgets)
-            return tag if "loading=" in tag else tag.replace("<img", '<img loading="lazy"', 1)
+        if (
+            "data-picture" in tag
+        ):  # an explorer's picture: its alt follows the controls (nnbook.widgets)
+            return (
+                tag
+                if "loading=" in tag
+                else tag.replace("<img", '<img loading="lazy"', 1)
+            )
         count += 1
-        if "loading=" not in tag:  # a figure below the first screen loads when the reader scrolls to it
+        if (
+            "loading=" not in tag
+        ):  # a figure below the first screen loads when the reader scrolls to it
             tag = tag.replace("<img", '<img loading="lazy"', 1)
             alt = re.search(r'\salt="([^"]*)"', tag)
-        if alt is not None and alt.group(1).strip() and not FILE_NAME_ALT.search(alt.group(1)):
+        if (
+            alt is not None
+            and alt.group(1).strip()
+            and not FILE_NAME_ALT.search(alt.group(1))
+        ):
             return tag
         name = Path(src.group(1)).name
-        text = png_description(Path(app.srcdir) / sources[name]) if name in sources else None
-        text = html.escape(text or f"Figure {count} of {html.unescape(title)}", quote=True)
+        text = (
+            png_description(Path(app.srcdir) / sources[name])
+            if name in sources
+            else None
+        )
+        text = html.escape(
+            text or f"Figure {count} of {html.unescape(title)}", quote=True
+        )
         if alt is not None:
-            return tag[:alt.start()] + f' alt="{text}"' + tag[alt.end():]
+            return tag[: alt.start()] + f' alt="{text}"' + tag[alt.end() :]
         return tag.replace("<img", f'<img alt="{text}"', 1)
 
     context["body"] = IMG_TAG.sub(fix, body)
 
 
-FONTAWESOME_SCRIPT = re.compile(r'\s*<script\b[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
-SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
-                            r'searchindex\.js)"></script>')
+FONTAWESOME_SCRIPT = re.compile(
+    r'\s*<script\b[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>'
+)
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'searchindex\.js)"></script>'
+)
 """pydata-sphinx-theme loads the search index (100 kB) on every page for search-as-you-type, which is off
 (``search_as_you_type: False``, the default): the search form opens ``search.html``, which loads its own."""
 
@@ -291,7 +369,9 @@ def executed_notebook(app: Sphinx, pagename: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def offer_executed_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def offer_executed_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Add "<name>-with-outputs.ipynb" (the notebook as this build executed it) to the page's download menu.
 
     The theme's ".ipynb" is the source notebook, stored without outputs. The copy offered here holds every
@@ -301,26 +381,47 @@ def offer_executed_notebook(app: Sphinx, pagename: str, templatename: str, conte
     import nbformat
 
     source = executed_notebook(app, pagename)
-    buttons = next((button for button in context.get("header_buttons", [])
-                    if button.get("label") == "download-buttons"), None)
+    buttons = next(
+        (
+            button
+            for button in context.get("header_buttons", [])
+            if button.get("label") == "download-buttons"
+        ),
+        None,
+    )
     if source is None or buttons is None:
         return
     name = Path(pagename).name + EXECUTED_SUFFIX
     target = Path(app.outdir) / EXECUTED_FOLDER / name
     notebook = nbformat.read(str(source), as_version=4)
     for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if WIDGET_VIEW in output.get("data", {}) and len(output["data"]) > 1:
+        for output in (
+            cell.get("outputs", []) if cell.cell_type == "code" else []
+        ):
+            if (
+                WIDGET_VIEW in output.get("data", {})
+                and len(output["data"]) > 1
+            ):
                 del output["data"][WIDGET_VIEW]
     notebook.metadata.pop("widgets", None)
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, str(target))
-    entry = {"type": "link", "url": context["pathto"](f"{EXECUTED_FOLDER}/{name}", 1),
-             "text": ".ipynb with outputs", "icon": "fas fa-square-poll-vertical",
-             "tooltip": "Download the notebook with the outputs of this build",
-             "label": "download-executed-notebook-button"}
-    position = next((i + 1 for i, b in enumerate(buttons["buttons"]) if b.get("label") == "download-notebook-button"),
-                    0)
+    entry = {
+        "type": "link",
+        "url": context["pathto"](f"{EXECUTED_FOLDER}/{name}", 1),
+        "text": ".ipynb with outputs",
+        "icon": "fas fa-square-poll-vertical",
+        "tooltip": "Download the notebook with the outputs of this build",
+        "label": "download-executed-notebook-button",
+    }
+    position = next(
+        (
+            i + 1
+            for i, b in enumerate(buttons["buttons"])
+            if b.get("label") == "download-notebook-button"
+        ),
+        0,
+    )
     buttons["buttons"].insert(position, entry)
 
 
@@ -331,7 +432,13 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", tidy_scripts, priority=999)
     app.connect("html-page-context", figure_alt_texts, priority=990)
     app.connect("html-page-context", move_inline_images_to_files, priority=995)
-    app.connect("html-page-context", offer_executed_notebook, priority=600)  # after the theme's buttons (501)
+    app.connect(
+        "html-page-context", offer_executed_notebook, priority=600
+    )  # after the theme's buttons (501)
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", drop_fontawesome_script)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

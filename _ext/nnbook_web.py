@@ -33,8 +33,10 @@ VENDOR = WEB / "vendor" / "tfjs"
 TARGET = "nnbook-web"
 ACCURACY_KEY = "model_accuracy_{name}"
 AUDIT = {"age": "chapters/07_age/age.html#ch07-audit"}
-WARNING = ("A guess from a face, not a fact: chapter 7's audit shows how far off it often is, and for whom it errs "
-           "most. Never use it to decide anything about a person.")
+WARNING = (
+    "A guess from a face, not a fact: chapter 7's audit shows how far off it often is, and for whom it errs "
+    "most. Never use it to decide anything about a person."
+)
 logger = logging.getLogger(__name__)
 
 
@@ -44,12 +46,19 @@ def check_vendor(folder: Path = VENDOR) -> dict:
     Raises:
         ExtensionError: if a file is missing or changed.
     """
-    manifest = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
+    manifest = json.loads(
+        (folder / "MANIFEST.json").read_text(encoding="utf-8")
+    )
     for name, digest in manifest["files"].items():
         path = folder / name
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            raise ExtensionError(f"{path} is missing or does not match its sha256 in {folder / 'MANIFEST.json'}; "
-                                 "restore it with git checkout.")
+        if (
+            not path.is_file()
+            or hashlib.sha256(path.read_bytes()).hexdigest() != digest
+        ):
+            raise ExtensionError(
+                f"{path} is missing or does not match its sha256 in {folder / 'MANIFEST.json'}; "
+                "restore it with git checkout."
+            )
     return manifest
 
 
@@ -61,7 +70,10 @@ def glued_value(notebook: Path, key: str) -> float | None:
         return None
     for cell in cells:
         for output in cell.get("outputs", []):
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
+            if (
+                output.get("metadata", {}).get("scrapbook", {}).get("name")
+                == key
+            ):
                 text = output.get("data", {}).get("text/plain", "")
                 text = "".join(text) if isinstance(text, list) else text
                 try:
@@ -80,11 +92,24 @@ def saved_models(root: Path) -> list[tuple[str, Path, Path]]:
     for folder in sorted(root.glob("chapters/*/models")):
         notebooks = sorted(folder.parent.glob("*.ipynb"))
         for name in models.discover(folder):
-            found.append((name, folder, notebooks[0] if notebooks else folder.parent / "missing.ipynb"))
+            found.append(
+                (
+                    name,
+                    folder,
+                    notebooks[0]
+                    if notebooks
+                    else folder.parent / "missing.ipynb",
+                )
+            )
     return found
 
 
-def export_all(root: Path, static: Path, executed: Path, titles: dict[str, str] | None = None) -> list[dict]:
+def export_all(
+    root: Path,
+    static: Path,
+    executed: Path,
+    titles: dict[str, str] | None = None,
+) -> list[dict]:
     """Export the chapters' models under ``static/nnbook-web/models`` and write its ``index.js``; return the list.
 
     ``executed`` is the folder of executed notebooks (``_build/jupyter_execute``), ``titles`` maps docnames to
@@ -99,11 +124,18 @@ def export_all(root: Path, static: Path, executed: Path, titles: dict[str, str] 
     index = []
     for name, folder, notebook in saved_models(root):
         docname = notebook.relative_to(root).with_suffix("").as_posix()
-        accuracy = glued_value(executed / f"{docname}.ipynb", ACCURACY_KEY.format(name=name))
+        accuracy = glued_value(
+            executed / f"{docname}.ipynb", ACCURACY_KEY.format(name=name)
+        )
         try:
-            info = webmodel.export(name, folder, target / name, accuracy=accuracy, chapter=docname)
+            info = webmodel.export(
+                name, folder, target / name, accuracy=accuracy, chapter=docname
+            )
         except (ValueError, OSError) as error:
-            logger.warning(f"model {name!r} was not exported for the browser: {error}", type="nnbook_web")
+            logger.warning(
+                f"model {name!r} was not exported for the browser: {error}",
+                type="nnbook_web",
+            )
             continue
         info["chapter_url"] = f"{docname}.html"
         info["chapter_title"] = (titles or {}).get(docname, docname)
@@ -111,10 +143,16 @@ def export_all(root: Path, static: Path, executed: Path, titles: dict[str, str] 
         band = name.split("_")[0]
         if band in AUDIT:
             info["warning"], info["audit_url"] = WARNING, AUDIT[band]
-        (target / name / "info.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        (target / name / "info.json").write_text(
+            json.dumps(info, indent=1), encoding="utf-8"
+        )
         index.append(info)
-    (target / "index.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
-    (target / "index.js").write_text(f"window.nnbookWebIndex = {json.dumps(index)};\n", encoding="utf-8")
+    (target / "index.json").write_text(
+        json.dumps(index, indent=1), encoding="utf-8"
+    )
+    (target / "index.js").write_text(
+        f"window.nnbookWebIndex = {json.dumps(index)};\n", encoding="utf-8"
+    )
     return index
 
 
@@ -128,7 +166,9 @@ def copy_runtime(static: Path) -> None:
         shutil.copy2(VENDOR / name, folder / "vendor" / "tfjs" / name)
 
 
-def add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def add_script(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Add the tool's script to the pages that show it (the model web page, "Try your own photo" blocks)."""
     body = context.get("body", "")
     if "nnbook-web-app" in body or "nnbook-web-upload" in body:
@@ -141,9 +181,16 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     static = Path(app.outdir) / "_static"
     copy_runtime(static)
     titles = {doc: title.astext() for doc, title in app.env.titles.items()}
-    index = export_all(Path(app.srcdir), static, Path(app.outdir).parent / "jupyter_execute", titles)
-    logger.info(f"nnbook_web: {len(index)} model(s) exported for the browser: "
-                + ", ".join(m["name"] for m in index))
+    index = export_all(
+        Path(app.srcdir),
+        static,
+        Path(app.outdir).parent / "jupyter_execute",
+        titles,
+    )
+    logger.info(
+        f"nnbook_web: {len(index)} model(s) exported for the browser: "
+        + ", ".join(m["name"] for m in index)
+    )
 
 
 def setup(app: Sphinx) -> dict:

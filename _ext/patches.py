@@ -23,8 +23,18 @@ from dataclasses import dataclass
 from queue import Empty
 from typing import Any, Callable, Iterator
 
-__all__ = ["PATCHES", "Empty", "copy_outputs", "install_repolling", "keep_cached_outputs", "keeping_kernels",
-           "original", "plain_failure_report", "repoll_channels", "wrap_nbmake_execute"]
+__all__ = [
+    "PATCHES",
+    "Empty",
+    "copy_outputs",
+    "install_repolling",
+    "keep_cached_outputs",
+    "keeping_kernels",
+    "original",
+    "plain_failure_report",
+    "repoll_channels",
+    "wrap_nbmake_execute",
+]
 
 
 @dataclass(frozen=True)
@@ -42,25 +52,47 @@ class Patch:
 
 
 PATCHES = (
-    Patch("nbclient.client:NotebookClient.async_execute", "(self, reset_kc: 'bool' = False, **kwargs: 't.Any') "
-          "-> 'NotebookNode'", "nbclient 0.11.0",
-          "no issue: nbmake offers no way to keep the kernel after a run (nbmake runs NotebookClient.execute "
-          "with cleanup_kc=True); keeping_kernels() passes cleanup_kc=False for the chapters' live tests"),
-    Patch("nbmake.nb_run:NotebookRun.execute", "(self) -> nbmake.nb_result.NotebookResult", "nbmake 1.5.5",
-          "no issue: nbmake has no hook after a notebook ran; wrap_nbmake_execute() stores the executed "
-          "notebook in the book's jupyter-cache"),
-    Patch("nbmake.pytest_items:NotebookItem.repr_failure",
-          "(self, excinfo: Any, style: Optional[Any] = None) -> _pytest._code.code.TerminalRepr", "nbmake 1.5.5",
-          "no upstream issue found: when the colourised report of an unexpected error (a dead kernel) fails "
-          "itself, pytest aborts the session with INTERNALERROR"),
-    Patch("jupyter_client.channels:AsyncZMQSocketChannel.get_msg",
-          "(self, timeout: float | None = None) -> Dict[str, Any]", "jupyter_client 8.10.0 with nbclient 0.11.0",
-          "jupyter/nbclient#312: one long poll of a channel sometimes misses a message that has arrived"),
-    Patch("nbclient.client:NotebookClient.async_start_new_kernel_client", "(self) -> 'KernelClient'",
-          "nbclient 0.11.0", "jupyter/nbclient#312 (where install_repolling() hooks in)"),
-    Patch("myst_nb.core.execute.cache:NotebookClientCache.start_client", "(self)", "myst-nb 1.4.0",
-          "no upstream issue found (related: executablebooks/MyST-NB#617): in cache mode the page shows the "
-          "cached outputs but _build/jupyter_execute/ receives the unexecuted notebook"),
+    Patch(
+        "nbclient.client:NotebookClient.async_execute",
+        "(self, reset_kc: 'bool' = False, **kwargs: 't.Any') "
+        "-> 'NotebookNode'",
+        "nbclient 0.11.0",
+        "no issue: nbmake offers no way to keep the kernel after a run (nbmake runs NotebookClient.execute "
+        "with cleanup_kc=True); keeping_kernels() passes cleanup_kc=False for the chapters' live tests",
+    ),
+    Patch(
+        "nbmake.nb_run:NotebookRun.execute",
+        "(self) -> nbmake.nb_result.NotebookResult",
+        "nbmake 1.5.5",
+        "no issue: nbmake has no hook after a notebook ran; wrap_nbmake_execute() stores the executed "
+        "notebook in the book's jupyter-cache",
+    ),
+    Patch(
+        "nbmake.pytest_items:NotebookItem.repr_failure",
+        "(self, excinfo: Any, style: Optional[Any] = None) -> _pytest._code.code.TerminalRepr",
+        "nbmake 1.5.5",
+        "no upstream issue found: when the colourised report of an unexpected error (a dead kernel) fails "
+        "itself, pytest aborts the session with INTERNALERROR",
+    ),
+    Patch(
+        "jupyter_client.channels:AsyncZMQSocketChannel.get_msg",
+        "(self, timeout: float | None = None) -> Dict[str, Any]",
+        "jupyter_client 8.10.0 with nbclient 0.11.0",
+        "jupyter/nbclient#312: one long poll of a channel sometimes misses a message that has arrived",
+    ),
+    Patch(
+        "nbclient.client:NotebookClient.async_start_new_kernel_client",
+        "(self) -> 'KernelClient'",
+        "nbclient 0.11.0",
+        "jupyter/nbclient#312 (where install_repolling() hooks in)",
+    ),
+    Patch(
+        "myst_nb.core.execute.cache:NotebookClientCache.start_client",
+        "(self)",
+        "myst-nb 1.4.0",
+        "no upstream issue found (related: executablebooks/MyST-NB#617): in cache mode the page shows the "
+        "cached outputs but _build/jupyter_execute/ receives the unexecuted notebook",
+    ),
 )
 
 _ORIGINALS: dict[str, Any] = {}
@@ -105,7 +137,9 @@ def keeping_kernels() -> Iterator[list]:
     from nbclient import NotebookClient
 
     clients: list = []
-    execute = NotebookClient.execute  # nbclient's sync wrapper of async_execute(reset_kc, **kwargs)
+    execute = (
+        NotebookClient.execute
+    )  # nbclient's sync wrapper of async_execute(reset_kc, **kwargs)
 
     def execute_keeping_kernel(client, **kwargs):
         clients.append(client)
@@ -172,7 +206,11 @@ def _repolling(get_msg):
     async def get_msg_repolling(timeout: float | None = None):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            left = REPOLL_S if deadline is None else max(0.0, min(REPOLL_S, deadline - time.monotonic()))
+            left = (
+                REPOLL_S
+                if deadline is None
+                else max(0.0, min(REPOLL_S, deadline - time.monotonic()))
+            )
             try:
                 return await get_msg(timeout=left)
             except Empty:
@@ -213,7 +251,9 @@ def install_repolling() -> None:
         NotebookClient.start_new_kernel_client = run_sync(start_and_repoll)
         return start_and_repoll
 
-    _replace("nbclient.client:NotebookClient.async_start_new_kernel_client", make)
+    _replace(
+        "nbclient.client:NotebookClient.async_start_new_kernel_client", make
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -224,7 +264,10 @@ def copy_outputs(executed, into) -> None:
     """Copy the code cells' outputs and execution counts of ``executed`` into the notebook ``into`` (same cells)."""
     for cell, ran in zip(into.cells, executed.cells):
         if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
+            cell.outputs, cell.execution_count = (
+                ran.outputs,
+                ran.get("execution_count"),
+            )
     if "language_info" in executed.metadata:
         into.metadata["language_info"] = executed.metadata["language_info"]
 
@@ -241,17 +284,25 @@ def keep_cached_outputs() -> None:
         def start_and_keep_outputs(self) -> None:
             given = self._notebook
             start(self)
-            if self._notebook is not given and len(self._notebook.cells) == len(given.cells):
+            if self._notebook is not given and len(
+                self._notebook.cells
+            ) == len(given.cells):
                 copy_outputs(self._notebook, given)
                 self._notebook = given
 
         return start_and_keep_outputs
 
-    _replace("myst_nb.core.execute.cache:NotebookClientCache.start_client", make)
+    _replace(
+        "myst_nb.core.execute.cache:NotebookClientCache.start_client", make
+    )
 
 
 def setup(app) -> dict:
     """Sphinx entry point (the book build): the patches the build needs."""
     keep_cached_outputs()
     install_repolling()
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

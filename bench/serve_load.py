@@ -30,8 +30,21 @@ import sklearn.datasets  # noqa: E402
 
 from nnbook.client import load_test  # noqa: E402
 
-PHOTO = Path(sklearn.datasets.__file__).parent / "images" / "china.jpg"  # a real 640 x 427 JPEG (196 kB)
-CIFAR10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+PHOTO = (
+    Path(sklearn.datasets.__file__).parent / "images" / "china.jpg"
+)  # a real 640 x 427 JPEG (196 kB)
+CIFAR10 = [
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+]
 START_TIMEOUT_S = 180
 
 
@@ -42,11 +55,19 @@ def study_cifar10():
     layers = [keras.Input((32, 32, 3))]
     for filters in (32, 64, 128):
         for _ in range(2):
-            layers += [keras.layers.Conv2D(filters, 3, padding="same", activation="relu"),
-                       keras.layers.BatchNormalization()]
+            layers += [
+                keras.layers.Conv2D(
+                    filters, 3, padding="same", activation="relu"
+                ),
+                keras.layers.BatchNormalization(),
+            ]
         layers += [keras.layers.MaxPooling2D(), keras.layers.Dropout(0.25)]
-    layers += [keras.layers.Flatten(), keras.layers.Dense(512, activation="relu"), keras.layers.Dropout(0.5),
-               keras.layers.Dense(10, activation="softmax")]
+    layers += [
+        keras.layers.Flatten(),
+        keras.layers.Dense(512, activation="relu"),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
     return keras.Sequential(layers)
 
 
@@ -55,7 +76,9 @@ def start_server(folders: list[str]) -> tuple[subprocess.Popen, str]:
     command = [sys.executable, "-m", "nnbook.serve", "--port", "0"]
     for folder in folders:
         command += ["--models", folder]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         line = process.stdout.readline()
@@ -65,7 +88,9 @@ def start_server(folders: list[str]) -> tuple[subprocess.Popen, str]:
         if process.poll() is not None:
             break
     process.kill()
-    raise RuntimeError("the server did not start (run `python -m nnbook.serve --models DIR` to see why)")
+    raise RuntimeError(
+        "the server did not start (run `python -m nnbook.serve --models DIR` to see why)"
+    )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -76,11 +101,33 @@ def cpu_seconds(pid: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", action="append", metavar="DIR", help="folder(s) of saved models")
-    parser.add_argument("--requests", type=int, default=1000, help="requests per model (default 1000)")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
-    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per model before giving up")
-    parser.add_argument("--photo", type=Path, default=PHOTO, help="the photo every request uploads")
+    parser.add_argument(
+        "--models",
+        action="append",
+        metavar="DIR",
+        help="folder(s) of saved models",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=1000,
+        help="requests per model (default 1000)",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=4, help="concurrent clients (default 4)"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=300.0,
+        help="seconds per model before giving up",
+    )
+    parser.add_argument(
+        "--photo",
+        type=Path,
+        default=PHOTO,
+        help="the photo every request uploads",
+    )
     args = parser.parse_args()
 
     folders = args.models
@@ -90,23 +137,38 @@ def main() -> None:
         folders = [tempfile.mkdtemp(prefix="nnbook-bench-")]
         network = study_cifar10()
         models.save(network, "study_cifar10", CIFAR10, folders[0])
-        print(f"serving an untrained copy of the study's CIFAR-10 network ({network.count_params():,} parameters)")
+        print(
+            f"serving an untrained copy of the study's CIFAR-10 network ({network.count_params():,} parameters)"
+        )
 
     photo = args.photo.read_bytes()
     process, url = start_server(folders)
     try:
         with urllib.request.urlopen(f"{url}/api/models", timeout=30) as reply:
             served = json.load(reply)["models"]
-        print(f"server {url} (pid {process.pid}), photo {args.photo.name} ({len(photo) / 1e3:.0f} kB), "
-              f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"server {url} (pid {process.pid}), photo {args.photo.name} ({len(photo) / 1e3:.0f} kB), "
+            f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f}"
+        )
         for model in served:
-            load_test(url, model["name"], photo, requests=20, clients=1)  # warm-up, not counted
+            load_test(
+                url, model["name"], photo, requests=20, clients=1
+            )  # warm-up, not counted
             cpu_before = cpu_seconds(process.pid)
-            result = load_test(url, model["name"], photo, args.requests, args.clients, args.time_limit)
+            result = load_test(
+                url,
+                model["name"],
+                photo,
+                args.requests,
+                args.clients,
+                args.time_limit,
+            )
             cpu = cpu_seconds(process.pid) - cpu_before
             size = model["input"]["size"]
-            print(f"{model['name']} ({size}×{size}×{model['input']['channels']}): {result.summary()}; "
-                  f"server CPU {cpu:.1f} s ({1000 * cpu / max(len(result.latencies_s), 1):.1f} ms/request)")
+            print(
+                f"{model['name']} ({size}×{size}×{model['input']['channels']}): {result.summary()}; "
+                f"server CPU {cpu:.1f} s ({1000 * cpu / max(len(result.latencies_s), 1):.1f} ms/request)"
+            )
             for line in sorted(set(result.errors))[:5]:
                 print(f"   error: {line}")
     finally:

@@ -22,7 +22,9 @@ import numpy as np  # noqa: E402
 from nnbook import seed  # noqa: E402
 from nnbook.train import fast_fit  # noqa: E402
 
-KMH = np.array([123, 324, -22, 23.4, 5, -76, -45, 5.7, -8.98, 100, -180], dtype="float32")
+KMH = np.array(
+    [123, 324, -22, 23.4, 5, -76, -45, 5.7, -8.98, 100, -180], dtype="float32"
+)
 MS = KMH / 3.6
 LEARNING_RATE = 0.01
 TARGET = 1 / 3.6
@@ -32,7 +34,10 @@ def perceptron() -> keras.Model:
     """The paper's model, freshly initialised from the same seed."""
     seed(42)
     model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mean_squared_error")
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE),
+        loss="mean_squared_error",
+    )
     return model
 
 
@@ -47,18 +52,31 @@ def timed(train) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument(
+        "--epochs", type=int, nargs="+", default=[1_000, 10_000]
+    )
     args = parser.parse_args()
-    print(f"{'epochs':>7} | {'fit (s)':>8} | {'fast (s)':>8} | {'speed-up':>8} | {'w fit':>8} | {'w fast':>8}")
+    print(
+        f"{'epochs':>7} | {'fit (s)':>8} | {'fast (s)':>8} | {'speed-up':>8} | {'w fit':>8} | {'w fast':>8}"
+    )
     for epochs in args.epochs:
-        fit_s, fit_w = timed(lambda m: m.fit(KMH, MS, epochs=epochs, verbose=0))
+        fit_s, fit_w = timed(
+            lambda m: m.fit(KMH, MS, epochs=epochs, verbose=0)
+        )
         fast_s, fast_w = timed(lambda m: fast_fit(m, KMH, MS, epochs))
-        print(f"{epochs:>7} | {fit_s:>8.2f} | {fast_s:>8.3f} | {fit_s / fast_s:>7.0f}x | {fit_w:>8.4f} | "
-              f"{fast_w:>8.4f}", flush=True)
+        print(
+            f"{epochs:>7} | {fit_s:>8.2f} | {fast_s:>8.3f} | {fit_s / fast_s:>7.0f}x | {fit_w:>8.4f} | "
+            f"{fast_w:>8.4f}",
+            flush=True,
+        )
         for name, weight in (("fit", fit_w), ("fast path", fast_w)):
             if abs(weight - TARGET) > 0.01 * TARGET:
-                raise SystemExit(f"{name} ended at w = {weight:.4f}, not within 1 % of 1/3.6 = {TARGET:.4f}")
-    print(f"(target w = 1/3.6 = {TARGET:.4f}; fast-path times include tracing the graph)")
+                raise SystemExit(
+                    f"{name} ended at w = {weight:.4f}, not within 1 % of 1/3.6 = {TARGET:.4f}"
+                )
+    print(
+        f"(target w = 1/3.6 = {TARGET:.4f}; fast-path times include tracing the graph)"
+    )
 
 
 if __name__ == "__main__":

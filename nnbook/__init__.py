@@ -15,7 +15,25 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from nnbook.config import cache_dir, data_dir, is_quick, mode, pick, seed, setup
+from nnbook.config import (
+    cache_dir,
+    data_dir,
+    is_quick,
+    mode,
+    pick,
+    seed,
+    setup,
+)
 from nnbook.glue import glue
 
-__all__ = ["__version__", "cache_dir", "data_dir", "glue", "is_quick", "mode", "pick", "seed", "setup"]
+__all__ = [
+    "__version__",
+    "cache_dir",
+    "data_dir",
+    "glue",
+    "is_quick",
+    "mode",
+    "pick",
+    "seed",
+    "setup",
+]

@@ -32,14 +32,23 @@ FIELD = "image"
 log = logging.getLogger("nnbook.client")
 
 
-def encode_multipart(fields: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+def encode_multipart(
+    fields: dict[str, tuple[str, bytes, str]],
+) -> tuple[bytes, str]:
     """Encode ``{field: (file name, bytes, content type)}`` as a multipart body; return it and its content type."""
     boundary = "nnbook-" + secrets.token_hex(12)
     parts = []
     for name, (filename, content, content_type) in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+    return (
+        b"".join(parts) + f"--{boundary}--\r\n".encode(),
+        f"multipart/form-data; boundary={boundary}",
+    )
 
 
 @dataclass
@@ -54,30 +63,48 @@ class LoadResult:
 
     def percentile_ms(self, q: float) -> float:
         """The ``q``-th percentile of the latencies, in milliseconds (nan if none)."""
-        return float(np.percentile(self.latencies_s, q) * 1000) if self.latencies_s else math.nan
+        return (
+            float(np.percentile(self.latencies_s, q) * 1000)
+            if self.latencies_s
+            else math.nan
+        )
 
     @property
     def per_second(self) -> float:
         """Answered requests per second of wall time."""
-        return len(self.latencies_s) / self.wall_s if self.wall_s > 0 else math.nan
+        return (
+            len(self.latencies_s) / self.wall_s
+            if self.wall_s > 0
+            else math.nan
+        )
 
     def summary(self) -> str:
         """One line: requests, clients, requests/s, p50/p99 latency and errors."""
         clients = f"{self.clients} client{'s' if self.clients != 1 else ''}"
-        return (f"{self.requests} requests from {clients} in {self.wall_s:.1f} s: "
-                f"{self.per_second:.0f} requests/s, p50 {self.percentile_ms(50):.1f} ms, "
-                f"p99 {self.percentile_ms(99):.1f} ms, {len(self.errors)} errors")
+        return (
+            f"{self.requests} requests from {clients} in {self.wall_s:.1f} s: "
+            f"{self.per_second:.0f} requests/s, p50 {self.percentile_ms(50):.1f} ms, "
+            f"p99 {self.percentile_ms(99):.1f} ms, {len(self.errors)} errors"
+        )
 
 
-def load_test(url: str, model: str, photo: bytes, requests: int = 1000, clients: int = 4,
-              time_limit_s: float = 120.0) -> LoadResult:
+def load_test(
+    url: str,
+    model: str,
+    photo: bytes,
+    requests: int = 1000,
+    clients: int = 4,
+    time_limit_s: float = 120.0,
+) -> LoadResult:
     """Send ``requests`` photo uploads to ``POST url/api/model`` from ``clients`` concurrent keep-alive clients.
 
     Stops early (counting the rest as errors) after ``time_limit_s``. A request is an error unless it is answered
     200 with the model's name.
     """
     host_port = url.split("://", 1)[1].rstrip("/")
-    body, content_type = encode_multipart({FIELD: ("photo", photo, "application/octet-stream")})
+    body, content_type = encode_multipart(
+        {FIELD: ("photo", photo, "application/octet-stream")}
+    )
     headers = {"Content-Type": content_type}
     lock = threading.Lock()
     counter = iter(range(requests))
@@ -97,36 +124,61 @@ def load_test(url: str, model: str, photo: bytes, requests: int = 1000, clients:
                 continue
             start = time.perf_counter()
             try:
-                connection.request("POST", f"/api/{model}", body=body, headers=headers)
+                connection.request(
+                    "POST", f"/api/{model}", body=body, headers=headers
+                )
                 response = connection.getresponse()
                 data = response.read()
-                ok = response.status == 200 and json.loads(data).get("model") == model
-                problem = "" if ok else f"HTTP {response.status}: {data[:120]!r}"
+                ok = (
+                    response.status == 200
+                    and json.loads(data).get("model") == model
+                )
+                problem = (
+                    "" if ok else f"HTTP {response.status}: {data[:120]!r}"
+                )
             except (OSError, http.client.HTTPException, ValueError) as err:
                 problem = f"{type(err).__name__}: {err}"
                 connection.close()
                 connection = http.client.HTTPConnection(host_port, timeout=30)
             elapsed = time.perf_counter() - start
             with lock:
-                (errors.append(problem) if problem else latencies.append(elapsed))
+                (
+                    errors.append(problem)
+                    if problem
+                    else latencies.append(elapsed)
+                )
         connection.close()
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=client, daemon=True) for _ in range(clients)
+    ]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return LoadResult(requests, clients, time.perf_counter() - start, latencies, errors)
+    return LoadResult(
+        requests, clients, time.perf_counter() - start, latencies, errors
+    )
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 """Flags for Debian's headless Chromium (no sandbox in containers, no network chatter)."""
 
 
-def screenshot_page(url: str, photo: str | Path, model: str | None = None,
-                    chromium: str = "/usr/bin/chromium") -> bytes | None:
+def screenshot_page(
+    url: str,
+    photo: str | Path,
+    model: str | None = None,
+    chromium: str = "/usr/bin/chromium",
+) -> bytes | None:
     """Open the page at ``url`` in headless Chromium, classify ``photo`` and return a PNG screenshot.
 
     Returns None (and logs why) when Playwright or the Chromium binary is missing. It runs in its own thread, so
@@ -144,7 +196,9 @@ def screenshot_page(url: str, photo: str | Path, model: str | None = None,
             result["why"] = f"no Chromium at {chromium}"
             return
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(
+                executable_path=chromium, args=CHROMIUM_ARGS
+            )
             try:
                 page = browser.new_page(viewport={"width": 900, "height": 640})
                 page.goto(url)
@@ -167,5 +221,7 @@ def screenshot_page(url: str, photo: str | Path, model: str | None = None,
     thread.start()
     thread.join(timeout=120)
     if "png" not in result:
-        log.warning("no screenshot: %s", result.get("why", "the browser timed out"))
+        log.warning(
+            "no screenshot: %s", result.get("why", "the browser timed out")
+        )
     return result.get("png")

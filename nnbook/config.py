@@ -80,7 +80,9 @@ def seed(value: int = DEFAULT_SEED) -> int:
 
     random.seed(value)
     np.random.seed(value)
-    keras.utils.set_random_seed(value)  # also seeds TensorFlow's global generator
+    keras.utils.set_random_seed(
+        value
+    )  # also seeds TensorFlow's global generator
     return value
 
 
@@ -93,7 +95,11 @@ def data_dir() -> Path | None:
 def cache_dir() -> Path:
     """Return the download cache folder: ``NNBOOK_CACHE_DIR`` or ``~/.cache/nnbook``."""
     raw = os.environ.get("NNBOOK_CACHE_DIR", "").strip()
-    return Path(raw).expanduser().resolve() if raw else Path.home() / ".cache" / "nnbook"
+    return (
+        Path(raw).expanduser().resolve()
+        if raw
+        else Path.home() / ".cache" / "nnbook"
+    )
 
 
 class _DropRetracingWarnings(logging.Filter):
@@ -114,7 +120,9 @@ def quiet_retracing_warnings() -> None:
     """
     import tensorflow as tf
 
-    tf.get_logger().addFilter(_RETRACING_FILTER)  # adding the same filter twice is a no-op
+    tf.get_logger().addFilter(
+        _RETRACING_FILTER
+    )  # adding the same filter twice is a no-op
 
 
 @contextmanager
@@ -127,7 +135,9 @@ def native_stderr_silenced() -> Iterator[None]:
     """
     try:
         saved = os.dup(2)
-    except OSError:  # no real stderr (some embedded interpreters): nothing to silence
+    except (
+        OSError
+    ):  # no real stderr (some embedded interpreters): nothing to silence
         yield
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -156,12 +166,16 @@ def use_inline_figures() -> bool:
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
         return False
     shell = get_ipython()
-    if shell is None or not hasattr(shell, "kernel"):  # plain Python or terminal IPython: leave the backend
+    if shell is None or not hasattr(
+        shell, "kernel"
+    ):  # plain Python or terminal IPython: leave the backend
         return False
     shell.run_line_magic("matplotlib", "inline")
     from nnbook.plots import show_figures_for_the_column
 
-    show_figures_for_the_column(shell)  # figure defaults: sized for the page column, with a text alternative
+    show_figures_for_the_column(
+        shell
+    )  # figure defaults: sized for the page column, with a text alternative
     return True
 
 
@@ -196,8 +210,11 @@ class Settings:
 
     def banner(self) -> str:
         """Return the one-line-per-topic banner text."""
-        how = "set by NNBOOK_MODE" if self.requested_mode != "auto" else "auto: " + (
-            "GPU found" if self.device.startswith("GPU") else "no GPU"
+        how = (
+            "set by NNBOOK_MODE"
+            if self.requested_mode != "auto"
+            else "auto: "
+            + ("GPU found" if self.device.startswith("GPU") else "no GPU")
         )
         lines = [
             f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: {self.device}",
@@ -213,7 +230,9 @@ def _data_source() -> str:
     """The kind of data source, never a local path (a banner is read on a website, not only on this machine)."""
     folder = data_dir()
     if folder is not None:
-        state = "" if folder.is_dir() else " (WARNING: that folder does not exist)"
+        state = (
+            "" if folder.is_dir() else " (WARNING: that folder does not exist)"
+        )
         return f"offline folder set by NNBOOK_DATA_DIR{state}"
     return "download from the canonical sources (hash-checked), then the local cache"
 
@@ -229,7 +248,9 @@ def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
     """
     from nnbook import __version__
 
-    requested = requested_mode()  # raises on an invalid value before anything is imported
+    requested = (
+        requested_mode()
+    )  # raises on an invalid value before anything is imported
     with native_stderr_silenced():
         import keras
         import tensorflow as tf

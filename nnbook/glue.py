@@ -40,10 +40,16 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
     from IPython.display import display as ipy_display
 
     if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"glue name {name!r} is not valid: use letters, digits and underscores, e.g. 'accuracy'.")
+        raise ValueError(
+            f"glue name {name!r} is not valid: use letters, digits and underscores, e.g. 'accuracy'."
+        )
     value = plain(value)
     bundle, metadata = IPython.core.formatters.format_display_data(value)
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
-    ipy_display({prefix + kind: data for kind, data in bundle.items()}, raw=True, metadata=metadata)
+    ipy_display(
+        {prefix + kind: data for kind, data in bundle.items()},
+        raw=True,
+        metadata=metadata,
+    )
     return value

@@ -65,9 +65,15 @@ COLORS = ("rgb", "grayscale")
 ImageSource = Union[str, Path, bytes, bytearray, BinaryIO, Image.Image]
 """What :func:`load_image` can read: a path, encoded bytes, a binary file object or a PIL image."""
 
-_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-              8: Image.Transpose.ROTATE_90}  # EXIF orientation -> the transpose that displays it upright
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}  # EXIF orientation -> the transpose that displays it upright
 _ROWS = 256  # rows converted at a time (16/32-bit to 8-bit, shrinking): bounds the temporary arrays
 
 
@@ -77,13 +83,23 @@ class ImageDecodeError(ValueError):
 
 def _check_color(color: str) -> str:
     if color not in COLORS:
-        raise ValueError(f"color={color!r} is not valid; use 'rgb' or 'grayscale'.")
+        raise ValueError(
+            f"color={color!r} is not valid; use 'rgb' or 'grayscale'."
+        )
     return color
 
 
 def _name(src: ImageSource) -> str:
-    return str(src) if isinstance(src, (str, Path)) else "the " + ("data" if isinstance(src, (bytes, bytearray))
-                                                                     else type(src).__name__)
+    return (
+        str(src)
+        if isinstance(src, (str, Path))
+        else "the "
+        + (
+            "data"
+            if isinstance(src, (bytes, bytearray))
+            else type(src).__name__
+        )
+    )
 
 
 def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
@@ -103,14 +119,27 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
         return src
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data" on otherwise fine photos
-            img = Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src, formats=FORMATS)
-            _check_pixels(img, src, MAX_PIXELS)  # from the header alone, before any pixel is decoded
-            if _progressive(img):  # its coefficients are held at full size, whatever the scale it decodes at
+            warnings.simplefilter(
+                "ignore"
+            )  # e.g. "Corrupt EXIF data" on otherwise fine photos
+            img = Image.open(
+                io.BytesIO(src)
+                if isinstance(src, (bytes, bytearray))
+                else src,
+                formats=FORMATS,
+            )
+            _check_pixels(
+                img, src, MAX_PIXELS
+            )  # from the header alone, before any pixel is decoded
+            if _progressive(
+                img
+            ):  # its coefficients are held at full size, whatever the scale it decodes at
                 _check_pixels(img, src, MAX_DECODED_PIXELS)
             if size is not None and _drafts(img):
                 img.draft(img.mode, (size, size))
-            _check_pixels(img, src, MAX_DECODED_PIXELS)  # what will be decoded at full resolution
+            _check_pixels(
+                img, src, MAX_DECODED_PIXELS
+            )  # what will be decoded at full resolution
             img.load()  # decode now, so a truncated file fails here and not later
             if size is not None and max(img.size) > REDUCE_ABOVE:
                 return _reduced(img, max(REDUCE_TO, 4 * size))
@@ -122,24 +151,34 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
             f"{_name(src)} is over the {MAX_PIXELS // 1_000_000} megapixel limit (nnbook.images.MAX_PIXELS): {err}"
         ) from err
     except UnidentifiedImageError as err:
-        raise ImageDecodeError(f"{_name(src)} is not an image file in a format read here "
-                               "(JPEG, PNG, GIF, BMP or WebP)") from err
+        raise ImageDecodeError(
+            f"{_name(src)} is not an image file in a format read here "
+            "(JPEG, PNG, GIF, BMP or WebP)"
+        ) from err
     except (FileNotFoundError, IsADirectoryError, PermissionError) as err:
-        raise ImageDecodeError(f"cannot read {_name(src)}: {err.strerror or err}") from err
+        raise ImageDecodeError(
+            f"cannot read {_name(src)}: {err.strerror or err}"
+        ) from err
     except MemoryError:
         raise
     except Exception as err:  # a damaged file can make a decoder raise almost anything (IndexError, RuntimeError...)
-        raise ImageDecodeError(f"cannot decode {_name(src)}: the image is truncated or corrupt "
-                               f"({type(err).__name__}: {err})") from err
+        raise ImageDecodeError(
+            f"cannot decode {_name(src)}: the image is truncated or corrupt "
+            f"({type(err).__name__}: {err})"
+        ) from err
 
 
 def _progressive(img: Image.Image) -> bool:
-    return img.format in ("JPEG", "MPO") and bool(img.info.get("progressive") or img.info.get("progression"))
+    return img.format in ("JPEG", "MPO") and bool(
+        img.info.get("progressive") or img.info.get("progression")
+    )
 
 
 def _drafts(img: Image.Image) -> bool:
     """Whether ``img`` decodes at a reduced scale: every JPEG, and an MPO (a camera's JPEG) over REDUCE_ABOVE."""
-    return img.format == "JPEG" or (img.format == "MPO" and max(img.size) > REDUCE_ABOVE)
+    return img.format == "JPEG" or (
+        img.format == "MPO" and max(img.size) > REDUCE_ABOVE
+    )
 
 
 def _check_pixels(img: Image.Image, src: ImageSource, limit: int) -> None:
@@ -166,12 +205,18 @@ def _reduced(img: Image.Image, target: int) -> Image.Image:
     rows = factor * max(1, _ROWS // factor)
     out: Image.Image | None = None
     for top in range(0, height, rows):
-        strip = _reducible(img.crop((0, top, width, min(top + rows, height)))).reduce(factor)
+        strip = _reducible(
+            img.crop((0, top, width, min(top + rows, height)))
+        ).reduce(factor)
         if out is None:
-            out = Image.new(strip.mode, (-(-width // factor), -(-height // factor)))
+            out = Image.new(
+                strip.mode, (-(-width // factor), -(-height // factor))
+            )
         out.paste(strip, (0, top // factor))
     assert out is not None
-    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    method = (
+        _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    )
     return out.transpose(method) if method is not None else out
 
 
@@ -180,7 +225,9 @@ def _reducible(img: Image.Image) -> Image.Image:
     if img.mode == "1":
         return img.convert("L")
     if img.mode in ("P", "PA"):  # average colours, not palette indices
-        return img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+        return img.convert(
+            "RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB"
+        )
     if img.mode.startswith("I;16"):
         return _to_8bit(img)
     return img
@@ -197,13 +244,13 @@ def _to_8bit(img: Image.Image) -> Image.Image:
     for top in range(0, height, _ROWS):
         block = np.asarray(img.crop((0, top, width, min(top + _ROWS, height))))
         if img.mode == "F":
-            out[top:top + _ROWS] = np.round(np.clip(block, 0, 255))
+            out[top : top + _ROWS] = np.round(np.clip(block, 0, 255))
         else:  # I;16*, I: treat as 16-bit, 0..65535 -> 0..255; (x + 128) // 257 == round(x / 257) exactly
             wide = block.astype(np.int32)
             np.clip(wide, 0, 65535, out=wide)
             wide += 128
             wide //= 257
-            out[top:top + _ROWS] = wide
+            out[top : top + _ROWS] = wide
     return Image.fromarray(out, mode="L")
 
 
@@ -217,14 +264,18 @@ def to_color(img: Image.Image, color: str = "rgb") -> Image.Image:
         img = _to_8bit(img)
     if img.mode in ("P", "PA") or "A" in img.getbands():
         rgba = img if img.mode == "RGBA" else img.convert("RGBA")
-        img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        img = Image.alpha_composite(
+            Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba
+        )
         del rgba
     if color == "rgb":
         return img.convert("RGB")
     return img if img.mode == "L" else img.convert("RGB").convert("L")
 
 
-def load_image(src: ImageSource, size: int | None = None, color: str = "rgb") -> np.ndarray:
+def load_image(
+    src: ImageSource, size: int | None = None, color: str = "rgb"
+) -> np.ndarray:
     """Decode ``src`` and return a ``uint8`` array ``(size, size, 3)`` (rgb) or ``(size, size, 1)`` (grayscale).
 
     ``size=None`` keeps the original height and width.
@@ -235,7 +286,9 @@ def load_image(src: ImageSource, size: int | None = None, color: str = "rgb") ->
     """
     _check_color(color)
     if size is not None and size <= 0:
-        raise ValueError(f"size must be a positive number of pixels, got {size}.")
+        raise ValueError(
+            f"size must be a positive number of pixels, got {size}."
+        )
     img = open_image(src, size)
     img = to_color(img, color)
     if size is not None and img.size != (size, size):
@@ -249,6 +302,8 @@ def scale(x: np.ndarray) -> np.ndarray:
     return np.asarray(x, dtype=np.float32) / np.float32(255.0)
 
 
-def to_model_input(src: ImageSource, size: int, color: str = "rgb") -> np.ndarray:
+def to_model_input(
+    src: ImageSource, size: int, color: str = "rgb"
+) -> np.ndarray:
     """Prepare one photo exactly like the training images: ``float32`` of shape ``(1, size, size, C)`` in [0, 1]."""
     return scale(load_image(src, size, color))[np.newaxis]

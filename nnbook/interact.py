@@ -21,7 +21,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nnbook.plots import Plot
-from nnbook.widgets import FrameExplorer, live_and_static_bundle, redraw, render_frame
+from nnbook.widgets import (
+    FrameExplorer,
+    live_and_static_bundle,
+    redraw,
+    render_frame,
+)
 
 DrawOne = Callable[[float], "Plot | Figure"]
 
@@ -40,28 +45,55 @@ class ParameterExplorer:
     values precomputed for the website).
     """
 
-    def __init__(self, draw: DrawOne, values: Sequence[float], label: str, *, value: float | None,
-                 log: bool, title: str):
+    def __init__(
+        self,
+        draw: DrawOne,
+        values: Sequence[float],
+        label: str,
+        *,
+        value: float | None,
+        log: bool,
+        title: str,
+    ):
         if len(values) < 2:
-            raise ValueError("parameter_explorer needs at least two values to precompute")
+            raise ValueError(
+                "parameter_explorer needs at least two values to precompute"
+            )
         self.draw, self.label, self.title = draw, label, title
         self.values = [float(v) for v in values]
         low, high = min(self.values), max(self.values)
         start = float(value) if value is not None else self.values[0]
         if not low <= start <= high:
-            raise ValueError(f"value {start} lies outside the range of values [{low}, {high}]")
+            raise ValueError(
+                f"value {start} lies outside the range of values [{low}, {high}]"
+            )
         style = {"description_width": "initial"}
         if log:
             if low <= 0:
                 raise ValueError("log=True needs positive values")
-            self.slider: widgets.FloatSlider | widgets.FloatLogSlider = widgets.FloatLogSlider(
-                value=start, base=10, min=np.log10(low), max=np.log10(high), step=LOG_STEP,
-                description=label, continuous_update=False, readout_format=".3g", style=style,
+            self.slider: widgets.FloatSlider | widgets.FloatLogSlider = (
+                widgets.FloatLogSlider(
+                    value=start,
+                    base=10,
+                    min=np.log10(low),
+                    max=np.log10(high),
+                    step=LOG_STEP,
+                    description=label,
+                    continuous_update=False,
+                    readout_format=".3g",
+                    style=style,
+                )
             )
         else:
             self.slider = widgets.FloatSlider(
-                value=start, min=low, max=high, step=(high - low) / LINEAR_POSITIONS,
-                description=label, continuous_update=False, readout_format=".3g", style=style,
+                value=start,
+                min=low,
+                max=high,
+                step=(high - low) / LINEAR_POSITIONS,
+                description=label,
+                continuous_update=False,
+                readout_format=".3g",
+                style=style,
             )
         self.output = widgets.Output()
         self.box = widgets.VBox([self.slider, self.output])
@@ -77,16 +109,29 @@ class ParameterExplorer:
 
     def redraw(self) -> None:
         """Call ``draw`` with the slider's value and show the new figure in place of the old one."""
-        self.figure = redraw(self.output, self.figure, lambda: self.draw(self.value))
+        self.figure = redraw(
+            self.output, self.figure, lambda: self.draw(self.value)
+        )
         self.draws += 1
 
     def static_explorer(self) -> FrameExplorer:
         """Draw one frame per value in ``values`` for the kernel-free website version."""
-        frames = {(v,): render_frame(lambda v=v: self.draw(v)) for v in self.values}
-        return FrameExplorer({self.label: self.values}, frames, title=self.title, initial=(self.value,))
+        frames = {
+            (v,): render_frame(lambda v=v: self.draw(v)) for v in self.values
+        }
+        return FrameExplorer(
+            {self.label: self.values},
+            frames,
+            title=self.title,
+            initial=(self.value,),
+        )
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        text = f"{self.title}: a {self.label} slider (run the notebook to use it)"
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, Any]:
+        text = (
+            f"{self.title}: a {self.label} slider (run the notebook to use it)"
+        )
         return live_and_static_bundle(self.box, text, self.static_explorer)
 
 
@@ -112,4 +157,6 @@ def parameter_explorer(
     Returns:
         A :class:`ParameterExplorer`; display it (last line of a cell) to show the slider and the figure.
     """
-    return ParameterExplorer(draw, values, label, value=value, log=log, title=title)
+    return ParameterExplorer(
+        draw, values, label, value=value, log=log, title=title
+    )

@@ -29,9 +29,13 @@ def bootstrap_ci(values: np.ndarray, statistic: Callable[[np.ndarray], float] = 
     """
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     if values.size == 0:
-        raise ValueError("bootstrap_ci needs at least one value; this group is empty.")
+        raise ValueError(
+            "bootstrap_ci needs at least one value; this group is empty."
+        )
     if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level}.")
+        raise ValueError(
+            f"level must be between 0 and 1 (e.g. 0.95), got {level}."
+        )
     rng = np.random.default_rng(seed)
     samples = rng.integers(0, values.size, size=(n_resamples, values.size))
     if statistic is np.mean:  # the common case, vectorised
@@ -90,15 +94,29 @@ def paired_comparison(a: np.ndarray, b: np.ndarray, *, lower_is_better: bool = F
     a = np.asarray(a, dtype=np.float64).reshape(-1)
     b = np.asarray(b, dtype=np.float64).reshape(-1)
     if a.size == 0 or a.shape != b.shape:
-        raise ValueError(f"paired_comparison needs two equal, non-empty lists of scores; got {a.size} and {b.size}.")
+        raise ValueError(
+            f"paired_comparison needs two equal, non-empty lists of scores; got {a.size} and {b.size}."
+        )
     diff = (b - a) if lower_is_better else (a - b)
-    low, high = bootstrap_ci(diff, level=level, n_resamples=n_resamples, seed=seed)
-    binary = bool(np.isin(a, (0, 1)).all() and np.isin(b, (0, 1)).all()) and not lower_is_better
+    low, high = bootstrap_ci(
+        diff, level=level, n_resamples=n_resamples, seed=seed
+    )
+    binary = (
+        bool(np.isin(a, (0, 1)).all() and np.isin(b, (0, 1)).all())
+        and not lower_is_better
+    )
     a_only = int(((a == 1) & (b == 0)).sum()) if binary else 0
     b_only = int(((a == 0) & (b == 1)).sum()) if binary else 0
     p_value = _mcnemar_exact(a_only, b_only) if binary else float("nan")
-    return PairedComparison(gap=float(diff.mean()), low=low, high=high, p_value=p_value, n=int(a.size),
-                            a_only=a_only, b_only=b_only)
+    return PairedComparison(
+        gap=float(diff.mean()),
+        low=low,
+        high=high,
+        p_value=p_value,
+        n=int(a.size),
+        a_only=a_only,
+        b_only=b_only,
+    )
 
 
 @dataclass(frozen=True)
@@ -114,10 +132,14 @@ class SeedSpread:
     @property
     def spread(self) -> float:
         """The sample standard deviation (0 for a single seed)."""
-        return float(np.std(self.values, ddof=1)) if len(self.values) > 1 else 0.0
+        return (
+            float(np.std(self.values, ddof=1)) if len(self.values) > 1 else 0.0
+        )
 
     def __str__(self) -> str:
-        return f"{self.mean:.1%} ± {self.spread:.1%} ({len(self.values)} seeds)"
+        return (
+            f"{self.mean:.1%} ± {self.spread:.1%} ({len(self.values)} seeds)"
+        )
 
 
 def seed_spread(values: Sequence[float]) -> SeedSpread:
@@ -150,25 +172,46 @@ def group_errors(errors: np.ndarray, groups: np.ndarray, names: Sequence[str], *
     errors = np.asarray(errors, dtype=np.float64).reshape(-1)
     groups = np.asarray(groups).reshape(-1)
     if errors.shape != groups.shape:
-        raise ValueError(f"errors {errors.shape} and groups {groups.shape} must have the same length.")
+        raise ValueError(
+            f"errors {errors.shape} and groups {groups.shape} must have the same length."
+        )
     rows = []
     for index, name in enumerate(names):
         chosen = errors[groups == index]
         if chosen.size == 0:
             continue
         low, high = bootstrap_ci(chosen, level=level, seed=seed)
-        rows.append(GroupError(attribute, str(name), int(chosen.size), float(chosen.mean()), low, high))
+        rows.append(
+            GroupError(
+                attribute,
+                str(name),
+                int(chosen.size),
+                float(chosen.mean()),
+                low,
+                high,
+            )
+        )
     return rows
 
 
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def text_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]]
+) -> str:
     """Return rows as an aligned plain-text table (numbers right-aligned, text left-aligned)."""
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [
+        [str(c) for c in row] for row in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    numeric = [all(_is_number(row[i]) for row in cells[1:]) for i in range(len(headers))]
+    numeric = [
+        all(_is_number(row[i]) for row in cells[1:])
+        for i in range(len(headers))
+    ]
     lines = []
     for r, row in enumerate(cells):
-        parts = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        parts = [
+            c.rjust(w) if numeric[i] else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths))
+        ]
         lines.append("  ".join(parts).rstrip())
         if r == 0:
             lines.append("  ".join("-" * w for w in widths))

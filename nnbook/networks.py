@@ -19,13 +19,16 @@ def output_layer(outputs: int) -> keras.layers.Dense:
 
 def paper_dense(size, channels=1, outputs=1):
     """The paper's dense network (§7.3): two hidden layers of 100. Taught in chapter 6."""
-    return keras.Sequential([
-        keras.Input((size, size, channels)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(100, activation="relu"),
-        keras.layers.Dense(100, activation="relu"),
-        output_layer(outputs),
-    ], name="dense")
+    return keras.Sequential(
+        [
+            keras.Input((size, size, channels)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(100, activation="relu"),
+            keras.layers.Dense(100, activation="relu"),
+            output_layer(outputs),
+        ],
+        name="dense",
+    )
 
 
 def paper_cnn(size, channels=1, outputs=1, width=1.0):
@@ -34,15 +37,18 @@ def paper_cnn(size, channels=1, outputs=1, width=1.0):
     ``width`` scales the number of filters (0.5 gives 16-32-64).
     """
     filters = [max(1, round(n * width)) for n in (32, 64, 128)]
-    return keras.Sequential([
-        keras.Input((size, size, channels)),
-        keras.layers.Conv2D(filters[0], (3, 3), activation="relu"),
-        keras.layers.MaxPooling2D(pool_size=2, strides=2),
-        keras.layers.Conv2D(filters[1], (3, 3), activation="relu"),
-        keras.layers.MaxPooling2D(pool_size=2, strides=2),
-        keras.layers.Conv2D(filters[2], (3, 3), activation="relu"),
-        keras.layers.MaxPooling2D(pool_size=2, strides=2),
-        keras.layers.Flatten(),
-        keras.layers.Dense(100, activation="relu"),
-        output_layer(outputs),
-    ], name="conv")
+    return keras.Sequential(
+        [
+            keras.Input((size, size, channels)),
+            keras.layers.Conv2D(filters[0], (3, 3), activation="relu"),
+            keras.layers.MaxPooling2D(pool_size=2, strides=2),
+            keras.layers.Conv2D(filters[1], (3, 3), activation="relu"),
+            keras.layers.MaxPooling2D(pool_size=2, strides=2),
+            keras.layers.Conv2D(filters[2], (3, 3), activation="relu"),
+            keras.layers.MaxPooling2D(pool_size=2, strides=2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(100, activation="relu"),
+            output_layer(outputs),
+        ],
+        name="conv",
+    )

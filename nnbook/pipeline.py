@@ -25,11 +25,14 @@ import tensorflow as tf
 from nnbook import config
 
 PAPER_AUGMENTATION = {
-    "rotation_range": 30,            # degrees, either way
-    "width_shift_range": 0.2,        # fraction of the width, either way
-    "height_shift_range": 0.2,       # fraction of the height, either way
-    "shear_range": 15,               # degrees, either way
-    "zoom_range": (0.75, 1.5),       # the fraction of the photo shown: 0.75 zooms in, 1.5 zooms out
+    "rotation_range": 30,  # degrees, either way
+    "width_shift_range": 0.2,  # fraction of the width, either way
+    "height_shift_range": 0.2,  # fraction of the height, either way
+    "shear_range": 15,  # degrees, either way
+    "zoom_range": (
+        0.75,
+        1.5,
+    ),  # the fraction of the photo shown: 0.75 zooms in, 1.5 zooms out
     "horizontal_flip": True,
     "vertical_flip": True,
 }
@@ -39,8 +42,13 @@ FLIPS = ("horizontal_and_vertical", "horizontal", "vertical", None)
 """The values :func:`augmentation` accepts for ``flip``."""
 
 
-def split_indices(labels: Sequence[int] | np.ndarray, *, validation: float = 0.15, test: float = 0.15,
-                  seed: int = config.DEFAULT_SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def split_indices(
+    labels: Sequence[int] | np.ndarray,
+    *,
+    validation: float = 0.15,
+    test: float = 0.15,
+    seed: int = config.DEFAULT_SEED,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle and split example indices into training, validation and test parts, stratified by label.
 
     ``test`` is the fraction of all examples held out for the final, honest evaluation; ``validation`` is the
@@ -55,7 +63,9 @@ def split_indices(labels: Sequence[int] | np.ndarray, *, validation: float = 0.1
     labels = np.asarray(labels).reshape(-1)
     for name, value in (("validation", validation), ("test", test)):
         if not 0 <= value < 1:
-            raise ValueError(f"{name}={value} must be a fraction in [0, 1), e.g. 0.15.")
+            raise ValueError(
+                f"{name}={value} must be a fraction in [0, 1), e.g. 0.15."
+            )
     rng = np.random.default_rng(seed)
     parts: list[list[np.ndarray]] = [[], [], []]
     for cls in np.unique(labels):
@@ -63,19 +73,33 @@ def split_indices(labels: Sequence[int] | np.ndarray, *, validation: float = 0.1
         n_test = round(len(members) * test)
         n_val = round((len(members) - n_test) * validation)
         parts[2].append(members[:n_test])
-        parts[1].append(members[n_test:n_test + n_val])
-        parts[0].append(members[n_test + n_val:])
+        parts[1].append(members[n_test : n_test + n_val])
+        parts[0].append(members[n_test + n_val :])
     train, val, held_out = (rng.permutation(np.concatenate(p)) for p in parts)
-    for name, part, fraction in (("training", train, 1), ("validation", val, validation), ("test", held_out, test)):
+    for name, part, fraction in (
+        ("training", train, 1),
+        ("validation", val, validation),
+        ("test", held_out, test),
+    ):
         if fraction > 0 and len(part) == 0:
-            raise ValueError(f"the {name} part is empty: {len(labels)} examples are too few for this split.")
+            raise ValueError(
+                f"the {name} part is empty: {len(labels)} examples are too few for this split."
+            )
     return train, val, held_out
 
 
-def augmentation(*, rotation_range: float = 30, width_shift_range: float = 0.2, height_shift_range: float = 0.2,
-                 shear_range: float = 15, zoom_range: tuple[float, float] = (0.75, 1.5),
-                 flip: str | None = "horizontal_and_vertical", fill_mode: str = "nearest",
-                 seed: int | None = None, name: str = "augmentation") -> keras.Sequential:
+def augmentation(
+    *,
+    rotation_range: float = 30,
+    width_shift_range: float = 0.2,
+    height_shift_range: float = 0.2,
+    shear_range: float = 15,
+    zoom_range: tuple[float, float] = (0.75, 1.5),
+    flip: str | None = "horizontal_and_vertical",
+    fill_mode: str = "nearest",
+    seed: int | None = None,
+    name: str = "augmentation",
+) -> keras.Sequential:
     """Keras preprocessing layers doing what ``ImageDataGenerator(**PAPER_AUGMENTATION)`` did (the defaults).
 
     Units are the generator's; each becomes the Keras 3 layer's: ``RandomRotation(rotation_range / 360)`` (a
@@ -93,25 +117,53 @@ def augmentation(*, rotation_range: float = 30, width_shift_range: float = 0.2, 
         raise ValueError(f"flip={flip!r} is not valid; use one of {FLIPS}.")
     low, high = zoom_range
     if not 0 < low <= high:
-        raise ValueError(f"zoom_range={zoom_range} must be (smallest, largest) fractions above 0, e.g. (0.75, 1.5).")
+        raise ValueError(
+            f"zoom_range={zoom_range} must be (smallest, largest) fractions above 0, e.g. (0.75, 1.5)."
+        )
     layers: list[keras.layers.Layer] = []
     if rotation_range:
-        layers.append(keras.layers.RandomRotation(rotation_range / 360, fill_mode=fill_mode, seed=seed))
+        layers.append(
+            keras.layers.RandomRotation(
+                rotation_range / 360, fill_mode=fill_mode, seed=seed
+            )
+        )
     if width_shift_range or height_shift_range:
-        layers.append(keras.layers.RandomTranslation(height_shift_range, width_shift_range, fill_mode=fill_mode,
-                                                     seed=seed))
+        layers.append(
+            keras.layers.RandomTranslation(
+                height_shift_range,
+                width_shift_range,
+                fill_mode=fill_mode,
+                seed=seed,
+            )
+        )
     if shear_range:
-        layers.append(keras.layers.RandomShear(x_factor=math.tan(math.radians(shear_range)), fill_mode=fill_mode,
-                                               seed=seed))
+        layers.append(
+            keras.layers.RandomShear(
+                x_factor=math.tan(math.radians(shear_range)),
+                fill_mode=fill_mode,
+                seed=seed,
+            )
+        )
     if (low, high) != (1, 1):
-        layers.append(keras.layers.RandomZoom((low - 1, high - 1), fill_mode=fill_mode, seed=seed))
+        layers.append(
+            keras.layers.RandomZoom(
+                (low - 1, high - 1), fill_mode=fill_mode, seed=seed
+            )
+        )
     if flip:
         layers.append(keras.layers.RandomFlip(flip, seed=seed))
     return keras.Sequential(layers, name=name)
 
 
-def batches(x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = False,
-            augment: keras.layers.Layer | None = None, seed: int = config.DEFAULT_SEED) -> tf.data.Dataset:
+def batches(
+    x: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    *,
+    shuffle: bool = False,
+    augment: keras.layers.Layer | None = None,
+    seed: int = config.DEFAULT_SEED,
+) -> tf.data.Dataset:
     """A ``tf.data`` pipeline of ``(images, labels)`` batches with images scaled to ``float32`` in [0, 1].
 
     ``x`` holds ``uint8`` pixels (N, height, width, channels); they are cached as they are, then divided by 255
@@ -123,16 +175,24 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = Fa
     """
     x, y = np.asarray(x), np.asarray(y)
     if x.dtype != np.uint8 or x.ndim != 4:
-        raise ValueError(f"x must be uint8 images of shape (N, height, width, channels), got {x.dtype}{x.shape}; "
-                         "pass the loader's pixels before scaling them.")
+        raise ValueError(
+            f"x must be uint8 images of shape (N, height, width, channels), got {x.dtype}{x.shape}; "
+            "pass the loader's pixels before scaling them."
+        )
     if len(x) != len(y):
-        raise ValueError(f"x has {len(x)} images but y has {len(y)} labels; they must match.")
+        raise ValueError(
+            f"x has {len(x)} images but y has {len(y)} labels; they must match."
+        )
     data = tf.data.Dataset.from_tensor_slices((x, y.astype("float32"))).cache()
     if shuffle:
         data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    data = data.batch(batch_size).map(lambda images, labels: (tf.cast(images, tf.float32) / 255.0, labels),
-                                      num_parallel_calls=tf.data.AUTOTUNE)
+    data = data.batch(batch_size).map(
+        lambda images, labels: (tf.cast(images, tf.float32) / 255.0, labels),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
     if augment is not None:
-        data = data.map(lambda images, labels: (augment(images, training=True), labels),
-                        num_parallel_calls=tf.data.AUTOTUNE)
+        data = data.map(
+            lambda images, labels: (augment(images, training=True), labels),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
     return data.prefetch(tf.data.AUTOTUNE)

@@ -88,7 +88,9 @@ def text_px_on_page(points: float, figure_px: float) -> float:
 def max_inches(column_px: float = COLUMN_PX) -> float:
     """Widest figure whose default tick labels stay :data:`MIN_TEXT_PX` high when shown ``column_px`` wide (at
     any dpi), less the 0.2-inch pad of ``bbox_inches="tight"``: 9.8 inches for the page column."""
-    return math.floor(column_px * TICK_POINTS / 72 / MIN_TEXT_PX * 10) / 10 - 0.2
+    return (
+        math.floor(column_px * TICK_POINTS / 72 / MIN_TEXT_PX * 10) / 10 - 0.2
+    )
 
 
 def fit_to_column(figure: Figure, limit: float | None = None) -> bool:
@@ -99,9 +101,13 @@ def fit_to_column(figure: Figure, limit: float | None = None) -> bool:
     if width <= limit + 1e-6:
         return False
     figure.set_size_inches(width * limit / width, height * limit / width)
-    if figure.get_layout_engine() is None:  # constrained layout re-runs by itself at the next draw
+    if (
+        figure.get_layout_engine() is None
+    ):  # constrained layout re-runs by itself at the next draw
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "not compatible with tight_layout": keep the layout it has
+            warnings.simplefilter(
+                "ignore"
+            )  # "not compatible with tight_layout": keep the layout it has
             figure.tight_layout()
     return True
 
@@ -116,15 +122,29 @@ def describe(figure: Figure) -> str:
     for ax in figure.axes:
         if not ax.get_visible() or ax.get_label() == "<colorbar>":
             continue
-        title = " ".join(t.get_text().strip() for t in (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
-                         if t.get_text().strip())
-        axis = [f"{name}: {label}" for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
+        title = " ".join(
+            t.get_text().strip()
+            for t in (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
+            if t.get_text().strip()
+        )
+        axis = [
+            f"{name}: {label}"
+            for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel()))
+            if label
+        ]
         if axis:
-            panels.append(f"{title} ({', '.join(axis)})" if title else f"plot ({', '.join(axis)})")
+            panels.append(
+                f"{title} ({', '.join(axis)})"
+                if title
+                else f"plot ({', '.join(axis)})"
+            )
         elif title:
             titles_only.append(title)
     if titles_only and len(titles_only) > 3:
-        panels.append(f"{len(titles_only)} panels: " + ", ".join(dict.fromkeys(titles_only)))
+        panels.append(
+            f"{len(titles_only)} panels: "
+            + ", ".join(dict.fromkeys(titles_only))
+        )
     else:
         panels.extend(titles_only)
     parts.extend(dict.fromkeys(panels))
@@ -146,18 +166,29 @@ def column_png(figure: Figure) -> tuple[bytes, dict] | None:
     fit_to_column(figure)
     alt = describe(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor=figure.get_facecolor(),
-                   edgecolor=figure.get_edgecolor(), metadata={PNG_DESCRIPTION: alt})
+    figure.savefig(
+        buffer,
+        format="png",
+        dpi=FIGURE_DPI,
+        bbox_inches="tight",
+        facecolor=figure.get_facecolor(),
+        edgecolor=figure.get_edgecolor(),
+        metadata={PNG_DESCRIPTION: alt},
+    )
     return buffer.getvalue(), {"alt": alt}
 
 
 def show_figures_for_the_column(shell: Any) -> None:
     """Make an IPython shell show every Matplotlib figure through :func:`column_png` (call after
     ``%matplotlib inline``, which installs its own PNG formatter)."""
-    shell.display_formatter.formatters["image/png"].for_type(Figure, column_png)
+    shell.display_formatter.formatters["image/png"].for_type(
+        Figure, column_png
+    )
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> tuple[Figure, Axes]:
+def _axes(
+    ax: Axes | None, figsize: tuple[float, float] = (6, 4)
+) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.figure, ax
     figure, new_ax = plt.subplots(figsize=figsize)
@@ -186,12 +217,24 @@ def history_curves(
     missing = [m for m in metrics if m not in logs]
     if missing:
         raise KeyError(f"history has no {missing}; it has {sorted(logs)}")
-    figure, axes = plt.subplots(1, len(metrics), figsize=column_size(5 * len(metrics), 3.6), squeeze=False)
+    figure, axes = plt.subplots(
+        1,
+        len(metrics),
+        figsize=column_size(5 * len(metrics), 3.6),
+        squeeze=False,
+    )
     for ax, metric in zip(axes[0], metrics):
         epochs = np.arange(1, len(logs[metric]) + 1)
-        ax.plot(epochs, logs[metric], color=TRAIN_COLOR, label=f"training {metric}")
+        ax.plot(
+            epochs, logs[metric], color=TRAIN_COLOR, label=f"training {metric}"
+        )
         if f"val_{metric}" in logs:
-            ax.plot(epochs, logs[f"val_{metric}"], color=VALIDATION_COLOR, label=f"validation {metric}")
+            ax.plot(
+                epochs,
+                logs[f"val_{metric}"],
+                color=VALIDATION_COLOR,
+                label=f"validation {metric}",
+            )
         if log_loss and "loss" in metric:
             ax.set_yscale("log")
         _label(ax, f"{title}: {metric}", "epoch", metric)
@@ -202,10 +245,14 @@ def history_curves(
 
 def _predict_fn(model_or_fn: Any) -> Callable[[np.ndarray], np.ndarray]:
     if callable(getattr(model_or_fn, "predict", None)):
-        return lambda points: np.asarray(model_or_fn(points.astype("float32"), training=False))
+        return lambda points: np.asarray(
+            model_or_fn(points.astype("float32"), training=False)
+        )
     if callable(model_or_fn):
         return lambda points: np.asarray(model_or_fn(points))
-    raise TypeError("expected a Keras model or a function mapping an (n, 2) array to n scores")
+    raise TypeError(
+        "expected a Keras model or a function mapping an (n, 2) array to n scores"
+    )
 
 
 def decision_boundary(
@@ -227,21 +274,41 @@ def decision_boundary(
     x = np.asarray(x, dtype="float32")
     y = np.asarray(y).reshape(-1)
     if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"decision_boundary needs 2-D points of shape (n, 2), got {x.shape}")
+        raise ValueError(
+            f"decision_boundary needs 2-D points of shape (n, 2), got {x.shape}"
+        )
     span = x.max(axis=0) - x.min(axis=0)
     low, high = x.min(axis=0) - margin * span, x.max(axis=0) + margin * span
-    xs, ys = np.meshgrid(np.linspace(low[0], high[0], grid), np.linspace(low[1], high[1], grid))
+    xs, ys = np.meshgrid(
+        np.linspace(low[0], high[0], grid), np.linspace(low[1], high[1], grid)
+    )
     points = np.column_stack([xs.ravel(), ys.ravel()]).astype("float32")
     scores = _predict_fn(model)(points).reshape(xs.shape)
     figure, ax = _axes(ax, (5, 4.5))
-    filled = ax.contourf(xs, ys, scores, levels=np.linspace(0, 1, 11), cmap=BOUNDARY_CMAP, alpha=0.6)
+    filled = ax.contourf(
+        xs,
+        ys,
+        scores,
+        levels=np.linspace(0, 1, 11),
+        cmap=BOUNDARY_CMAP,
+        alpha=0.6,
+    )
     ax.contour(xs, ys, scores, levels=[0.5], colors="black", linewidths=1.5)
     for label, color in zip(np.unique(y), CLASS_COLORS * 5):
         chosen = y == label
-        ax.scatter(x[chosen, 0], x[chosen, 1], s=12, color=color, edgecolor="white", linewidth=0.3,
-                   label=f"class {label:g}")
+        ax.scatter(
+            x[chosen, 0],
+            x[chosen, 1],
+            s=12,
+            color=color,
+            edgecolor="white",
+            linewidth=0.3,
+            label=f"class {label:g}",
+        )
     if show_colorbar:
-        figure.colorbar(filled, ax=ax, label="predicted probability of class 1")
+        figure.colorbar(
+            filled, ax=ax, label="predicted probability of class 1"
+        )
     ax.legend(loc="upper right", fontsize="small")
     _label(ax, title, "x₁", "x₂")
     return Plot(figure, ax)
@@ -262,18 +329,24 @@ def regression_line(
     line_x = np.linspace(x.min(), x.max(), 200, dtype="float32").reshape(-1, 1)
     line_y = _predict_fn(model)(line_x).reshape(-1)
     figure, ax = _axes(ax)
-    ax.scatter(x, np.asarray(y).reshape(-1), color=TRAIN_COLOR, zorder=3, label="data")
+    ax.scatter(
+        x, np.asarray(y).reshape(-1), color=TRAIN_COLOR, zorder=3, label="data"
+    )
     ax.plot(line_x[:, 0], line_y, color=VALIDATION_COLOR, label="model")
     ax.legend()
     _label(ax, title, xlabel, ylabel)
     return Plot(figure, ax)
 
 
-def _grid(n: int, ncols: int, cell: float = 1.6, title_lines: int = 1) -> tuple[Figure, np.ndarray]:
+def _grid(
+    n: int, ncols: int, cell: float = 1.6, title_lines: int = 1
+) -> tuple[Figure, np.ndarray]:
     """A grid of image axes, each row with room for ``title_lines`` lines of title above its images."""
     nrows = int(np.ceil(n / ncols))
     height = (cell + 0.2 * title_lines) * nrows + 0.4
-    figure, axes = plt.subplots(nrows, ncols, figsize=column_size(cell * ncols, height), squeeze=False)
+    figure, axes = plt.subplots(
+        nrows, ncols, figsize=column_size(cell * ncols, height), squeeze=False
+    )
     for ax in axes.ravel():
         ax.axis("off")
     return figure, axes.ravel()
@@ -300,7 +373,10 @@ def image_grid(
         _show_image(ax, image)
         if labels is not None:
             label = int(np.asarray(labels[i]).reshape(-1)[0])
-            ax.set_title(class_names[label] if class_names is not None else str(label), fontsize=9)
+            ax.set_title(
+                class_names[label] if class_names is not None else str(label),
+                fontsize=9,
+            )
     figure.suptitle(title)
     figure.tight_layout()
     return Plot(figure, axes)
@@ -322,14 +398,21 @@ def predictions_panel(
     """
     predicted = np.asarray(predicted)
     scores = predicted if predicted.ndim == 2 else None
-    guesses = predicted.argmax(axis=1) if scores is not None else predicted.astype(int)
+    guesses = (
+        predicted.argmax(axis=1)
+        if scores is not None
+        else predicted.astype(int)
+    )
     figure, axes = _grid(len(images), ncols, cell=1.9, title_lines=2)
     for i, (ax, image) in enumerate(zip(axes, images)):
         _show_image(ax, image)
         truth, guess = int(expected[i]), int(guesses[i])
         confidence = f" ({scores[i, guess]:.0%})" if scores is not None else ""
-        ax.set_title(f"expected: {class_names[truth]}\nguess: {class_names[guess]}{confidence}",
-                     fontsize=8, color="green" if truth == guess else "red")
+        ax.set_title(
+            f"expected: {class_names[truth]}\nguess: {class_names[guess]}{confidence}",
+            fontsize=8,
+            color="green" if truth == guess else "red",
+        )
     figure.suptitle(title)
     figure.tight_layout()
     return Plot(figure, axes)
@@ -351,32 +434,52 @@ def histories_grid(
     row shares its y-axis (accuracy-like metrics span [0, 1]) and every panel the same epochs, so the runs compare
     at a glance. Returns a :class:`Plot` whose ``axes`` is a (metrics, runs) array.
     """
-    logs = {name: (h.history if hasattr(h, "history") else dict(h)) for name, h in histories.items()}
+    logs = {
+        name: (h.history if hasattr(h, "history") else dict(h))
+        for name, h in histories.items()
+    }
     for name, log in logs.items():
         missing = [m for m in metrics if m not in log]
         if missing:
-            raise KeyError(f"run {name!r} has no {missing}; it has {sorted(log)}")
+            raise KeyError(
+                f"run {name!r} has no {missing}; it has {sorted(log)}"
+            )
     n_epochs = max(len(log[metrics[0]]) for log in logs.values())
-    figure, axes = plt.subplots(len(metrics), len(logs), figsize=column_size(cell[0] * len(logs), cell[1] * len(metrics) + 0.5),
-                                squeeze=False, sharex=True, sharey="row")
+    figure, axes = plt.subplots(
+        len(metrics),
+        len(logs),
+        figsize=column_size(cell[0] * len(logs), cell[1] * len(metrics) + 0.5),
+        squeeze=False,
+        sharex=True,
+        sharey="row",
+    )
     for row, metric in enumerate(metrics):
         for col, (name, log) in enumerate(logs.items()):
             ax = axes[row, col]
             epochs = np.arange(1, len(log[metric]) + 1)
             ax.plot(epochs, log[metric], color=TRAIN_COLOR, label="training")
             if f"val_{metric}" in log:
-                ax.plot(epochs, log[f"val_{metric}"], color=VALIDATION_COLOR, label="validation")
+                ax.plot(
+                    epochs,
+                    log[f"val_{metric}"],
+                    color=VALIDATION_COLOR,
+                    label="validation",
+                )
             ax.set_title(name if row == 0 else "", fontsize=10)
             ax.set_xlim(0.5, n_epochs + 0.5)
             if row == len(metrics) - 1:
                 ax.set_xlabel("epoch")
             if col == 0:
                 ax.set_ylabel(metric)
-        if any(word in metric for word in ("acc", "auc", "precision", "recall")):
+        if any(
+            word in metric for word in ("acc", "auc", "precision", "recall")
+        ):
             axes[row, 0].set_ylim(0, 1)
         else:
             axes[row, 0].set_ylim(bottom=0)
-    axes[0, 0].legend(fontsize=8, loc="lower right" if "acc" in metrics[0] else "best")
+    axes[0, 0].legend(
+        fontsize=8, loc="lower right" if "acc" in metrics[0] else "best"
+    )
     figure.suptitle(title)
     figure.tight_layout()
     return Plot(figure, axes)
@@ -400,16 +503,31 @@ def confusion_matrix(
     matrix = np.asarray(matrix)
     k = len(class_names)
     if matrix.shape != (k, k):
-        raise ValueError(f"matrix has shape {matrix.shape}; expected ({k}, {k}) for {k} class names.")
+        raise ValueError(
+            f"matrix has shape {matrix.shape}; expected ({k}, {k}) for {k} class names."
+        )
     shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     figure, ax = _axes(ax, figsize=(0.45 * k + 2.8, 0.4 * k + 2.2))
     shown = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     figure.colorbar(shown, ax=ax, label="share of the true class's examples")
     for (true, guess), count in np.ndenumerate(matrix):
         if count:
-            ax.text(guess, true, str(count), ha="center", va="center", fontsize=7 if k > 12 else 8,
-                    color="white" if shares[true, guess] > 0.5 else "black")
-    ax.set_xticks(range(k), class_names, rotation=60 if k > 12 else 45, ha="right", fontsize=8)
+            ax.text(
+                guess,
+                true,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=7 if k > 12 else 8,
+                color="white" if shares[true, guess] > 0.5 else "black",
+            )
+    ax.set_xticks(
+        range(k),
+        class_names,
+        rotation=60 if k > 12 else 45,
+        ha="right",
+        fontsize=8,
+    )
     ax.set_yticks(range(k), class_names, fontsize=8)
     ax.grid(False)
     _label(ax, title, "predicted class", "true class")
@@ -431,18 +549,37 @@ def group_errors(
     """
     panels = list(rows_by_attribute.items())
     widths = [max(len(rows), 2) for _, rows in panels]
-    figure, axes = plt.subplots(1, len(panels), figsize=column_size(1.5 + 0.55 * sum(widths) + 1.2 * len(panels), 3.8),
-                                sharey=True, squeeze=False, gridspec_kw={"width_ratios": widths})
+    figure, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=column_size(1.5 + 0.55 * sum(widths) + 1.2 * len(panels), 3.8),
+        sharey=True,
+        squeeze=False,
+        gridspec_kw={"width_ratios": widths},
+    )
     for ax, (attribute, rows) in zip(axes[0], panels):
         x = np.arange(len(rows))
         means = np.array([r.mean for r in rows])
         below = means - np.array([r.low for r in rows])
         above = np.array([r.high for r in rows]) - means
-        ax.errorbar(x, means, yerr=[below, above], fmt="o", color="tab:blue", capsize=4)
-        ax.set_xticks(x, [f"{r.group}\nn={r.count}" for r in rows], fontsize=8,
-                      rotation=0 if len(rows) <= 5 else 45, ha="center" if len(rows) <= 5 else "right")
+        ax.errorbar(
+            x, means, yerr=[below, above], fmt="o", color="tab:blue", capsize=4
+        )
+        ax.set_xticks(
+            x,
+            [f"{r.group}\nn={r.count}" for r in rows],
+            fontsize=8,
+            rotation=0 if len(rows) <= 5 else 45,
+            ha="center" if len(rows) <= 5 else "right",
+        )
         if reference is not None:
-            ax.axhline(reference, color="gray", linestyle="--", linewidth=1, label="all faces")
+            ax.axhline(
+                reference,
+                color="gray",
+                linestyle="--",
+                linewidth=1,
+                label="all faces",
+            )
             ax.legend(fontsize=8, loc="upper left")
         ax.set_title(attribute, fontsize=10)
         ax.set_xlim(-0.6, len(rows) - 0.4)
@@ -464,7 +601,9 @@ def model_graph(model: Any, *, title: str | None = None) -> Plot:
                for layer in layers}  # fmt: skip
     depth: dict[str, int] = {}
     for layer in layers:  # model.layers is in topological order
-        depth[layer.name] = 1 + max((depth[p] for p in parents[layer.name] if p in depth), default=-1)
+        depth[layer.name] = 1 + max(
+            (depth[p] for p in parents[layer.name] if p in depth), default=-1
+        )
     column: dict[str, float] = {}
     inputs = [layer.name for layer in layers if not parents[layer.name]]
     for i, name in enumerate(inputs):
@@ -475,18 +614,33 @@ def model_graph(model: Any, *, title: str | None = None) -> Plot:
             column[layer.name] = float(np.mean(known)) if known else 0.0
     rows = max(depth.values()) + 1
     spread = max(len(inputs), 1)
-    figure, ax = plt.subplots(figsize=column_size(3.4 * spread + 1.5, 0.45 * rows + 0.8))
+    figure, ax = plt.subplots(
+        figsize=column_size(3.4 * spread + 1.5, 0.45 * rows + 0.8)
+    )
     x_of = {name: 3.2 * column[name] for name in column}
     for layer in layers:
         shape = tuple(layer.output.shape)[1:]
         label = f"{layer.name}: {type(layer).__name__}  {shape}"
-        ax.text(x_of[layer.name], -depth[layer.name], label, ha="center", va="center", fontsize=8,
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "#e8f0fb" if parents[layer.name] else "#fde9d9",
-                      "edgecolor": "#555"})
+        ax.text(
+            x_of[layer.name],
+            -depth[layer.name],
+            label,
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "facecolor": "#e8f0fb" if parents[layer.name] else "#fde9d9",
+                "edgecolor": "#555",
+            },
+        )
         for parent in parents[layer.name]:
-            ax.annotate("", xy=(x_of[layer.name], -depth[layer.name] + 0.28),
-                        xytext=(x_of[parent], -depth[parent] - 0.28),
-                        arrowprops={"arrowstyle": "->", "color": "#555"})
+            ax.annotate(
+                "",
+                xy=(x_of[layer.name], -depth[layer.name] + 0.28),
+                xytext=(x_of[parent], -depth[parent] - 0.28),
+                arrowprops={"arrowstyle": "->", "color": "#555"},
+            )
     xs = list(x_of.values())
     ax.set_xlim(min(xs) - 2.2, max(xs) + 2.2)
     ax.set_ylim(-rows + 0.4, 0.6)

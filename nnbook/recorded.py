@@ -28,10 +28,19 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nnbook.plots import TRAIN_COLOR, VALIDATION_COLOR, Plot
-from nnbook.widgets import Control, explorer_html, is_numeric, live_and_static_bundle, redraw, script_json
+from nnbook.widgets import (
+    Control,
+    explorer_html,
+    is_numeric,
+    live_and_static_bundle,
+    redraw,
+    script_json,
+)
 
 Logs = dict[str, list[float]]
-Retrain = Callable[..., Any]  # (*setting values, epochs=int) -> History or its dict
+Retrain = Callable[
+    ..., Any
+]  # (*setting values, epochs=int) -> History or its dict
 
 PANEL_WIDTH, PANEL_HEIGHT = 330, 230
 """Size of one metric's panel in the website's SVG, in CSS pixels."""
@@ -40,7 +49,10 @@ PANEL_WIDTH, PANEL_HEIGHT = 330, 230
 def as_logs(history: Any) -> Logs:
     """Return the per-epoch logs of a ``keras.callbacks.History`` (or of its ``.history`` dict) as float lists."""
     logs = history.history if hasattr(history, "history") else history
-    return {str(name): [float(v) for v in values] for name, values in dict(logs).items()}
+    return {
+        str(name): [float(v) for v in values]
+        for name, values in dict(logs).items()
+    }
 
 
 def _key(values: Sequence[Any]) -> str:
@@ -49,7 +61,9 @@ def _key(values: Sequence[Any]) -> str:
 
 def _bounded(metric: str) -> bool:
     """Accuracy-like metrics live in [0, 1] and get a fixed axis."""
-    return any(word in metric for word in ("acc", "auc", "precision", "recall"))
+    return any(
+        word in metric for word in ("acc", "auc", "precision", "recall")
+    )
 
 
 def metric_range(metric: str, runs: Sequence[Logs]) -> tuple[float, float]:
@@ -62,12 +76,30 @@ def metric_range(metric: str, runs: Sequence[Logs]) -> tuple[float, float]:
     if _bounded(metric):
         return 0.0, 1.0
     names = (metric, f"val_{metric}")
-    values = np.array([v for logs in runs for name in names for v in logs.get(name, []) if math.isfinite(v)])
+    values = np.array(
+        [
+            v
+            for logs in runs
+            for name in names
+            for v in logs.get(name, [])
+            if math.isfinite(v)
+        ]
+    )
     if values.size == 0:
         return 0.0, 1.0
-    first = np.array([logs[name][0] for logs in runs for name in names
-                      if logs.get(name) and math.isfinite(logs[name][0])])
-    top = min(first.max(), 3 * float(np.median(first))) if first.size else values.max()
+    first = np.array(
+        [
+            logs[name][0]
+            for logs in runs
+            for name in names
+            if logs.get(name) and math.isfinite(logs[name][0])
+        ]
+    )
+    top = (
+        min(first.max(), 3 * float(np.median(first)))
+        if first.size
+        else values.max()
+    )
     top = 1.1 * max(float(top), float(np.percentile(values, 75)))
     low = min(0.0, float(values.min()))
     return low, top if top > low else low + 1.0
@@ -80,38 +112,93 @@ class RecordedRuns:
     epochs slider), ``runs`` (setting tuple -> logs), ``figure`` (the latest), ``draws`` and ``retrains``.
     """
 
-    def __init__(self, parameters: Mapping[str, Sequence[Any]], runs: Mapping[tuple, Any], *,
-                 metrics: Sequence[str], retrain: Retrain | None, title: str, initial: tuple | None,
-                 epochs: int | None):
-        self.parameters = {name: list(values) for name, values in parameters.items()}
-        self.runs: dict[tuple, Logs] = {tuple(key): as_logs(h) for key, h in runs.items()}
+    def __init__(
+        self,
+        parameters: Mapping[str, Sequence[Any]],
+        runs: Mapping[tuple, Any],
+        *,
+        metrics: Sequence[str],
+        retrain: Retrain | None,
+        title: str,
+        initial: tuple | None,
+        epochs: int | None,
+    ):
+        self.parameters = {
+            name: list(values) for name, values in parameters.items()
+        }
+        self.runs: dict[tuple, Logs] = {
+            tuple(key): as_logs(h) for key, h in runs.items()
+        }
         for key in self.runs:
-            if len(key) != len(self.parameters) or any(v not in vals for v, vals in zip(key, self.parameters.values())):
-                raise ValueError(f"run {key} does not match the parameters {list(self.parameters)}")
+            if len(key) != len(self.parameters) or any(
+                v not in vals for v, vals in zip(key, self.parameters.values())
+            ):
+                raise ValueError(
+                    f"run {key} does not match the parameters {list(self.parameters)}"
+                )
         for key, logs in self.runs.items():
             missing = [m for m in metrics if m not in logs]
             if missing:
-                raise KeyError(f"run {key} has no {missing}; it has {sorted(logs)}")
-        self.metrics, self.retrain_fn, self.title = list(metrics), retrain, title
-        start = tuple(initial) if initial is not None else next(iter(self.runs))
+                raise KeyError(
+                    f"run {key} has no {missing}; it has {sorted(logs)}"
+                )
+        self.metrics, self.retrain_fn, self.title = (
+            list(metrics),
+            retrain,
+            title,
+        )
+        start = (
+            tuple(initial) if initial is not None else next(iter(self.runs))
+        )
         self.controls: dict[str, widgets.Widget] = {}
         for (name, values), value in zip(self.parameters.items(), start):
-            if len(values) > 1 and all(isinstance(v, (int, float)) for v in values):
-                control = widgets.SelectionSlider(options=values, value=value, description=name,
-                                                  continuous_update=False, style={"description_width": "initial"})
+            if len(values) > 1 and all(
+                isinstance(v, (int, float)) for v in values
+            ):
+                control = widgets.SelectionSlider(
+                    options=values,
+                    value=value,
+                    description=name,
+                    continuous_update=False,
+                    style={"description_width": "initial"},
+                )
             else:
-                control = widgets.Dropdown(options=values, value=value, description=name,
-                                           style={"description_width": "initial"})
+                control = widgets.Dropdown(
+                    options=values,
+                    value=value,
+                    description=name,
+                    style={"description_width": "initial"},
+                )
             self.controls[name] = control
-        longest = max(len(logs[self.metrics[0]]) for logs in self.runs.values())
-        self.epochs = widgets.IntSlider(value=epochs or len(self.runs.get(start, {}).get(self.metrics[0], [1])),
-                                        min=1, max=longest, description="epochs", continuous_update=False)
-        self.button = widgets.Button(description="retrain", tooltip="train this setting again, live",
-                                     disabled=retrain is None)
+        longest = max(
+            len(logs[self.metrics[0]]) for logs in self.runs.values()
+        )
+        self.epochs = widgets.IntSlider(
+            value=epochs
+            or len(self.runs.get(start, {}).get(self.metrics[0], [1])),
+            min=1,
+            max=longest,
+            description="epochs",
+            continuous_update=False,
+        )
+        self.button = widgets.Button(
+            description="retrain",
+            tooltip="train this setting again, live",
+            disabled=retrain is None,
+        )
         self.status = widgets.Label()
         self.output = widgets.Output()
-        row = list(self.controls.values()) + [self.epochs] + ([self.button, self.status] if retrain else [])
-        self.box = widgets.VBox([widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")), self.output])
+        row = (
+            list(self.controls.values())
+            + [self.epochs]
+            + ([self.button, self.status] if retrain else [])
+        )
+        self.box = widgets.VBox(
+            [
+                widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")),
+                self.output,
+            ]
+        )
         self.figure: Figure | None = None
         self.draws = self.retrains = 0
         for control in [*self.controls.values(), self.epochs]:
@@ -127,25 +214,50 @@ class RecordedRuns:
     def draw(self, setting: tuple, epochs: int) -> Plot:
         """Draw ``setting``'s run up to ``epochs``: faint full curves behind, the first ``epochs`` epochs solid."""
         logs = self.runs.get(setting)
-        figure, axes = plt.subplots(1, len(self.metrics), figsize=(4.6 * len(self.metrics), 3.3), squeeze=False)
-        label = ", ".join(f"{name} {value}" for name, value in zip(self.parameters, setting))
+        figure, axes = plt.subplots(
+            1,
+            len(self.metrics),
+            figsize=(4.6 * len(self.metrics), 3.3),
+            squeeze=False,
+        )
+        label = ", ".join(
+            f"{name} {value}" for name, value in zip(self.parameters, setting)
+        )
         for ax, metric in zip(axes[0], self.metrics):
-            ax.set_title(f"{metric}: {label}" if len(self.metrics) > 1 else f"{self.title}\n{label}", fontsize=10)
+            ax.set_title(
+                f"{metric}: {label}"
+                if len(self.metrics) > 1
+                else f"{self.title}\n{label}",
+                fontsize=10,
+            )
             ax.set_xlabel("epoch")
             ax.set_ylabel(metric)
             ax.set_ylim(*metric_range(metric, list(self.runs.values())))
             if logs is None:
-                ax.text(0.5, 0.5, "no recorded run for this setting", ha="center", transform=ax.transAxes)
+                ax.text(
+                    0.5,
+                    0.5,
+                    "no recorded run for this setting",
+                    ha="center",
+                    transform=ax.transAxes,
+                )
                 continue
-            for name, color, text in ((metric, TRAIN_COLOR, "training"), (f"val_{metric}", VALIDATION_COLOR,
-                                                                            "validation")):
+            for name, color, text in (
+                (metric, TRAIN_COLOR, "training"),
+                (f"val_{metric}", VALIDATION_COLOR, "validation"),
+            ):
                 if name not in logs:
                     continue
                 values = logs[name]
                 x = np.arange(1, len(values) + 1)
                 shown = min(epochs, len(values))
                 ax.plot(x, values, color=color, alpha=0.2)
-                ax.plot(x[:shown], values[:shown], color=color, label=f"{text} ({values[shown - 1]:.3f})")
+                ax.plot(
+                    x[:shown],
+                    values[:shown],
+                    color=color,
+                    label=f"{text} ({values[shown - 1]:.3f})",
+                )
                 ax.plot([shown], [values[shown - 1]], "o", color=color)
             ax.set_xlim(0.5, max(len(v) for v in logs.values()) + 0.5)
             ax.legend(loc="best", fontsize=8)
@@ -155,12 +267,18 @@ class RecordedRuns:
     def show(self) -> None:
         """Redraw the figure for the current controls."""
         self.draws += 1
-        self.figure = redraw(self.output, self.figure, lambda: self.draw(self.setting, self.epochs.value))
+        self.figure = redraw(
+            self.output,
+            self.figure,
+            lambda: self.draw(self.setting, self.epochs.value),
+        )
 
     def retrain(self) -> None:
         """Train the current setting again for the current number of epochs (live only) and show the new run."""
         if self.retrain_fn is None:
-            raise RuntimeError("this explorer was made without a retrain function")
+            raise RuntimeError(
+                "this explorer was made without a retrain function"
+            )
         self.status.value = "training…"
         history = self.retrain_fn(*self.setting, epochs=self.epochs.value)
         self.runs[self.setting] = as_logs(history)
@@ -171,30 +289,71 @@ class RecordedRuns:
     def to_html(self) -> str:
         """Return the kernel-free explorer: HTML controls, the runs as JSON, and a script drawing SVG curves."""
         start = self.setting
-        controls = [Control(name, [str(v) for v in values], values.index(start[i]), f'data-param="{i}"',
-                            menu=not (len(values) > 1 and is_numeric(values)))
-                    for i, (name, values) in enumerate(self.parameters.items())]
+        controls = [
+            Control(
+                name,
+                [str(v) for v in values],
+                values.index(start[i]),
+                f'data-param="{i}"',
+                menu=not (len(values) > 1 and is_numeric(values)),
+            )
+            for i, (name, values) in enumerate(self.parameters.items())
+        ]
         longest = self.epochs.max
-        controls.append(Control("epochs", [str(e) for e in range(1, longest + 1)], self.epochs.value - 1,
-                                "data-epochs", first=1))
+        controls.append(
+            Control(
+                "epochs",
+                [str(e) for e in range(1, longest + 1)],
+                self.epochs.value - 1,
+                "data-epochs",
+                first=1,
+            )
+        )
         data = {
-            "values": [[str(v) for v in values] for values in self.parameters.values()],
+            "values": [
+                [str(v) for v in values] for values in self.parameters.values()
+            ],
             "names": list(self.parameters),
             "title": self.title,
             "metrics": self.metrics,
-            "ranges": [metric_range(m, list(self.runs.values())) for m in self.metrics],
-            "runs": {_key(key): {name: [round(v, 4) if math.isfinite(v) else None for v in values]
-                                 for name, values in logs.items()} for key, logs in self.runs.items()},
-            "width": PANEL_WIDTH, "height": PANEL_HEIGHT,
-            "colors": [TRAIN_COLOR.replace("tab:", ""), VALIDATION_COLOR.replace("tab:", "")],
+            "ranges": [
+                metric_range(m, list(self.runs.values())) for m in self.metrics
+            ],
+            "runs": {
+                _key(key): {
+                    name: [
+                        round(v, 4) if math.isfinite(v) else None
+                        for v in values
+                    ]
+                    for name, values in logs.items()
+                }
+                for key, logs in self.runs.items()
+            },
+            "width": PANEL_WIDTH,
+            "height": PANEL_HEIGHT,
+            "colors": [
+                TRAIN_COLOR.replace("tab:", ""),
+                VALIDATION_COLOR.replace("tab:", ""),
+            ],
         }
-        picture = (f'<svg data-picture role="img" aria-label="{html.escape(self.title)}" '
-                   'style="max-width:100%;height:auto"></svg>')
+        picture = (
+            f'<svg data-picture role="img" aria-label="{html.escape(self.title)}" '
+            'style="max-width:100%;height:auto"></svg>'
+        )
         readout = '<div data-readout style="font-size:90%;font-family:monospace"></div>'
         note = "runs recorded when the book was built; in Colab or Jupyter, press retrain to train a setting live."
-        return explorer_html(self.title, note, controls, picture, _SCRIPT % script_json(data), after=readout)
+        return explorer_html(
+            self.title,
+            note,
+            controls,
+            picture,
+            _SCRIPT % script_json(data),
+            after=readout,
+        )
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, Any]:
         text = f"{self.title}: choose a recorded run and scrub its epochs (run the notebook to use the controls)"
         return live_and_static_bundle(self.box, text, lambda: self)
 
@@ -293,5 +452,12 @@ def recorded_runs(
     Returns:
         A :class:`RecordedRuns`; display it (last line of a cell). On the website it renders kernel-free.
     """
-    return RecordedRuns(parameters, runs, metrics=metrics, retrain=retrain, title=title, initial=initial,
-                        epochs=epochs)
+    return RecordedRuns(
+        parameters,
+        runs,
+        metrics=metrics,
+        retrain=retrain,
+        title=title,
+        initial=initial,
+        epochs=epochs,
+    )

@@ -104,8 +104,8 @@ PAGE_HEADERS = {
     # The page loads nothing from elsewhere (its own inline script and style, data: and blob: images) and no other
     # site may frame it (a framed page could be made to upload on a click).
     "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                               "img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
-                               "frame-ancestors 'none'",
+    "img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
@@ -134,11 +134,21 @@ class Served:
     def describe(self) -> dict[str, Any]:
         """The model as ``GET /api/models`` lists it."""
         spec = self.spec
-        return {"name": spec.name, "input": {"size": spec.size, "channels": spec.channels, "color": spec.color},
-                "classes": spec.class_names, "binary": int(self.model.output_shape[-1]) == 1}
+        return {
+            "name": spec.name,
+            "input": {
+                "size": spec.size,
+                "channels": spec.channels,
+                "color": spec.color,
+            },
+            "classes": spec.class_names,
+            "binary": int(self.model.output_shape[-1]) == 1,
+        }
 
 
-def compiled_forward(model: Any, size: int, channels: int) -> Callable[[np.ndarray], Any]:
+def compiled_forward(
+    model: Any, size: int, channels: int
+) -> Callable[[np.ndarray], Any]:
     """Return the model's inference call as one traced ``tf.function`` (plain ``model(x)`` on other backends)."""
     import keras
 
@@ -147,7 +157,9 @@ def compiled_forward(model: Any, size: int, channels: int) -> Callable[[np.ndarr
     import tensorflow as tf
 
     signature = [tf.TensorSpec([None, size, size, channels], tf.float32)]
-    fn = tf.function(lambda x: model(x, training=False), input_signature=signature)
+    fn = tf.function(
+        lambda x: model(x, training=False), input_signature=signature
+    )
     return lambda x: fn(tf.constant(x, dtype=tf.float32)).numpy()
 
 
@@ -157,11 +169,15 @@ def unservable(model: Any, spec: saved.ModelSpec) -> str | None:
         return f"it has {len(model.outputs)} outputs; a classifier the server can answer with has one"
     shape = tuple(model.output_shape)
     if len(shape) != 2:
-        return (f"its output has shape {shape}; the server needs (None, classes): end the model with a Dense layer "
-                "(Flatten or GlobalAveragePooling2D before it)")
+        return (
+            f"its output has shape {shape}; the server needs (None, classes): end the model with a Dense layer "
+            "(Flatten or GlobalAveragePooling2D before it)"
+        )
     last = model.layers[-1] if getattr(model, "layers", None) else None
     activation = getattr(getattr(last, "activation", None), "__name__", "")
-    if shape[1] == 1 and (activation == "softmax" or type(last).__name__ == "Softmax"):
+    if shape[1] == 1 and (
+        activation == "softmax" or type(last).__name__ == "Softmax"
+    ):
         return "it ends in a one-unit softmax, which always says 1.0: use one sigmoid unit or one softmax unit per class"
     return None
 
@@ -178,8 +194,10 @@ def _outside(folder: Path, name: str) -> Path | None:
 def _probe(served: Served, spec: saved.ModelSpec) -> str | None:
     """Trace the forward pass now (not on a request) and check it answers probabilities; None if it does."""
     rng = np.random.default_rng(0)
-    for x in (np.zeros((1, spec.size, spec.size, spec.channels), np.float32),
-              rng.random((2, spec.size, spec.size, spec.channels), dtype=np.float32)):
+    for x in (
+        np.zeros((1, spec.size, spec.size, spec.channels), np.float32),
+        rng.random((2, spec.size, spec.size, spec.channels), dtype=np.float32),
+    ):
         out = np.asarray(served.forward(x), dtype=np.float64)
         if out.shape != (len(x), served.model.output_shape[-1]):
             return f"it answered shape {out.shape} for {len(x)} photo(s)"
@@ -190,7 +208,9 @@ def _probe(served: Served, spec: saved.ModelSpec) -> str | None:
     return None
 
 
-def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, Served], list[str]]:
+def load_models(
+    folders: str | Path | Sequence[str | Path],
+) -> tuple[dict[str, Served], list[str]]:
     """Load every model found in ``folders``, check it can be served and warm it up (first folder wins on a name).
 
     Returns:
@@ -205,17 +225,25 @@ def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, S
     skipped: list[str] = []
     for folder in map(Path, folders):
         if not folder.is_dir():
-            raise FileNotFoundError(f"model folder {folder} does not exist: run the chapter that saves its models "
-                                    "or pass --models with a folder of NAME.keras + NAME.classes.json files.")
+            raise FileNotFoundError(
+                f"model folder {folder} does not exist: run the chapter that saves its models "
+                "or pass --models with a folder of NAME.keras + NAME.classes.json files."
+            )
         for name in saved.discover(folder):
             path = folder / f"{name}.keras"
             if name in served or name in RESERVED:
-                why = "is reserved for an endpoint" if name in RESERVED else "is already served from another folder"
+                why = (
+                    "is reserved for an endpoint"
+                    if name in RESERVED
+                    else "is already served from another folder"
+                )
                 skipped.append(f"{path}: the name {name!r} {why}")
                 continue
             outside = _outside(folder, name)
             if outside is not None:
-                skipped.append(f"{outside}: a link to a file outside {folder}; copy the model into the folder")
+                skipped.append(
+                    f"{outside}: a link to a file outside {folder}; copy the model into the folder"
+                )
                 continue
             try:
                 model, spec = saved.load(name, folder)
@@ -223,11 +251,17 @@ def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, S
                 skipped.append(one_line(err))
                 continue
             except Exception as err:  # a model nnbook.models does not expect (e.g. two outputs) is a skip too
-                skipped.append(f"{path}: cannot serve it: {type(err).__name__}: {one_line(err)}")
+                skipped.append(
+                    f"{path}: cannot serve it: {type(err).__name__}: {one_line(err)}"
+                )
                 continue
             why = unservable(model, spec)
             if why is None:
-                entry = Served(spec=spec, model=model, forward=compiled_forward(model, spec.size, spec.channels))
+                entry = Served(
+                    spec=spec,
+                    model=model,
+                    forward=compiled_forward(model, spec.size, spec.channels),
+                )
                 try:
                     why = _probe(entry, spec)
                 except Exception as err:  # a model that fails on a photo fails here, not on every request
@@ -242,10 +276,14 @@ def load_models(folders: str | Path | Sequence[str | Path]) -> tuple[dict[str, S
 def preview_uri(x: np.ndarray) -> str:
     """The model input ``(1, H, W, C)`` in [0, 1] as a PNG data URI: the photo as the model sees it."""
     pixels = np.round(np.clip(x[0], 0.0, 1.0) * 255.0).astype(np.uint8)
-    image = Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
+    image = Image.fromarray(
+        pixels[..., 0] if pixels.shape[-1] == 1 else pixels
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(
+        buffer.getvalue()
+    ).decode("ascii")
 
 
 def predict(served: Served, photo: bytes) -> dict[str, Any]:
@@ -258,22 +296,39 @@ def predict(served: Served, photo: bytes) -> dict[str, Any]:
     spec = served.spec
     try:
         photo = check_upload(FIELD, photo)
-        with DECODING:  # at most DECODE_SLOTS photos decode at once: bounded memory
+        with (
+            DECODING
+        ):  # at most DECODE_SLOTS photos decode at once: bounded memory
             x = to_model_input(photo, spec.size, spec.color)
-    except ImageDecodeError as err:  # its messages name "the data"; here it is the upload
-        raise ImageDecodeError(one_line(err).replace("the data", "the uploaded file", 1)) from err
+    except (
+        ImageDecodeError
+    ) as err:  # its messages name "the data"; here it is the upload
+        raise ImageDecodeError(
+            one_line(err).replace("the data", "the uploaded file", 1)
+        ) from err
     probabilities = served.probabilities(x)[0]
     return {
         "model": spec.name,
-        "top": [{"label": label, "probability": p} for label, p in saved.top_k(probabilities, spec.class_names, TOP)],
-        "input": {"size": spec.size, "channels": spec.channels, "color": spec.color},
+        "top": [
+            {"label": label, "probability": p}
+            for label, p in saved.top_k(probabilities, spec.class_names, TOP)
+        ],
+        "input": {
+            "size": spec.size,
+            "channels": spec.channels,
+            "color": spec.color,
+        },
         "preview": preview_uri(x),
     }
 
 
 def page_html() -> str:
     """The page served at ``GET /`` (package data ``nnbook/web/index.html``)."""
-    return resources.files("nnbook").joinpath("web/index.html").read_text(encoding="utf-8")
+    return (
+        resources.files("nnbook")
+        .joinpath("web/index.html")
+        .read_text(encoding="utf-8")
+    )
 
 
 def error(status: int, message: str) -> Response:
@@ -291,14 +346,22 @@ def cross_site(headers: Any, scheme: str, host: str) -> str | None:
     """
     site = headers.get("Sec-Fetch-Site")
     if site is not None:
-        return None if site in ("same-origin", "none") else f"Sec-Fetch-Site: {site[:32]}"
+        return (
+            None
+            if site in ("same-origin", "none")
+            else f"Sec-Fetch-Site: {site[:32]}"
+        )
     origin = headers.get("Origin")
     if origin is not None and origin != f"{scheme}://{host}":
         return f"Origin: {origin[:64]}"
     return None
 
 
-def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Flask:
+def create_app(
+    folders: str | Path | Sequence[str | Path],
+    *,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+) -> Flask:
     """Build the Flask app serving every model in ``folders`` (loaded and traced now, before any request).
 
     Serve it with :func:`start_in_background` (a notebook, a test) or ``python -m nnbook.serve``.
@@ -313,20 +376,30 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = max_upload_bytes
     app.config["MAX_FORM_PARTS"] = MAX_FORM_PARTS
-    app.json.sort_keys = False  # answers read in order: model, top, input, preview
+    app.json.sort_keys = (
+        False  # answers read in order: model, top, input, preview
+    )
     app.url_map.strict_slashes = False  # no redirects at all: "/health/" and "//health" are plain 404s or answers,
-    app.url_map.merge_slashes = False   # never a 308 whose Location would be built from the Host header
+    app.url_map.merge_slashes = (
+        False  # never a 308 whose Location would be built from the Host header
+    )
     app.extensions["nnbook_models"] = served
     limit_mb = max_upload_bytes / 2**20
 
     @app.before_request
     def refuse_early() -> Response | None:
         if len(request.full_path) > MAX_URL_CHARS:
-            return error(414, f"the URL is over {MAX_URL_CHARS} characters; the endpoints are short.")
+            return error(
+                414,
+                f"the URL is over {MAX_URL_CHARS} characters; the endpoints are short.",
+            )
         if request.method == "POST":
             why = cross_site(request.headers, request.scheme, request.host)
             if why is not None:
-                return error(403, f"cross-site request refused ({why}): use the page this server serves at /.")
+                return error(
+                    403,
+                    f"cross-site request refused ({why}): use the page this server serves at /.",
+                )
         return None
 
     @app.after_request
@@ -336,7 +409,9 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
 
     @app.get("/")
     def index() -> Response:
-        return Response(page_html(), mimetype="text/html", headers=PAGE_HEADERS)
+        return Response(
+            page_html(), mimetype="text/html", headers=PAGE_HEADERS
+        )
 
     @app.get("/health")
     def health() -> Response:
@@ -344,7 +419,10 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
 
     @app.get("/api/models")
     def list_models() -> Response:
-        return jsonify(models=[m.describe() for m in served.values()], max_upload_bytes=max_upload_bytes)
+        return jsonify(
+            models=[m.describe() for m in served.values()],
+            max_upload_bytes=max_upload_bytes,
+        )
 
     @app.route("/api/<name>", methods=["POST"])
     def classify(name: str) -> Response:
@@ -352,16 +430,30 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
             return error(405, f"/api/{name} only answers GET.")
         if name not in served:
             known = ", ".join(served) or "none"
-            return error(404, f"no model named {name[:64]!r}: the models here are {known} (GET /api/models).")
+            return error(
+                404,
+                f"no model named {name[:64]!r}: the models here are {known} (GET /api/models).",
+            )
         if not (request.mimetype or "").startswith("multipart/form-data"):
-            return error(400, f"send the photo as multipart/form-data in the field {FIELD!r}.")
+            return error(
+                400,
+                f"send the photo as multipart/form-data in the field {FIELD!r}.",
+            )
         upload = request.files.get(FIELD)
         if upload is None:
-            if FIELD in request.form:  # a part without a file name arrives as text
-                return error(400, f"the field {FIELD!r} came as text, without a file name: send the photo as a "
-                                  f"file (curl -F {FIELD}=@photo.jpg; a browser form does this).")
-            return error(400, f"no field {FIELD!r} in the form: send the photo as multipart/form-data "
-                              f"with the field {FIELD!r}.")
+            if (
+                FIELD in request.form
+            ):  # a part without a file name arrives as text
+                return error(
+                    400,
+                    f"the field {FIELD!r} came as text, without a file name: send the photo as a "
+                    f"file (curl -F {FIELD}=@photo.jpg; a browser form does this).",
+                )
+            return error(
+                400,
+                f"no field {FIELD!r} in the form: send the photo as multipart/form-data "
+                f"with the field {FIELD!r}.",
+            )
         try:
             return jsonify(predict(served[name], upload.read()))
         except (UploadError, ImageDecodeError) as err:
@@ -376,10 +468,20 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
             413: f"the upload is over the {limit_mb:g} MB limit: send a smaller photo.",
         }
         length = request.content_length
-        if code == 413 and length is not None and length <= max_upload_bytes:  # the body fits: its parts did not
-            messages[413] = (f"the form has too many parts (at most {MAX_FORM_PARTS}) or a text field over "
-                             f"{limit_mb:g} MB: send one photo in the field {FIELD!r}.")
-        response = error(code, messages.get(code, one_line(Exception(err.description or err.name or "error"))))
+        if (
+            code == 413 and length is not None and length <= max_upload_bytes
+        ):  # the body fits: its parts did not
+            messages[413] = (
+                f"the form has too many parts (at most {MAX_FORM_PARTS}) or a text field over "
+                f"{limit_mb:g} MB: send one photo in the field {FIELD!r}."
+            )
+        response = error(
+            code,
+            messages.get(
+                code,
+                one_line(Exception(err.description or err.name or "error")),
+            ),
+        )
         if code == 405 and getattr(err, "valid_methods", None):
             response.headers["Allow"] = ", ".join(err.valid_methods)
         return response
@@ -387,8 +489,13 @@ def create_app(folders: str | Path | Sequence[str | Path], *, max_upload_bytes: 
     @app.errorhandler(Exception)
     def internal_error(err: Exception) -> Response:
         incident = uuid.uuid4().hex[:8]
-        app.logger.exception("request failed (incident %s)", incident)  # the traceback stays on the server
-        return error(500, f"internal error (incident {incident}); the server logged it and keeps serving.")
+        app.logger.exception(
+            "request failed (incident %s)", incident
+        )  # the traceback stays on the server
+        return error(
+            500,
+            f"internal error (incident {incident}); the server logged it and keeps serving.",
+        )
 
     return app
 
@@ -398,12 +505,22 @@ class JsonErrorTask(ErrorTask):
 
     def execute(self) -> None:
         err = self.request.error
-        message = {431: f"the request line and headers are over {MAX_HEADER_BYTES // 1024} kB.",
-                   413: f"the upload is over the {MAX_UPLOAD_BYTES // 2**20} MB limit: send a smaller photo."}
-        text = message.get(err.code, f"{err.reason.lower()}: {one_line(Exception(err.body or err.reason))}")
+        message = {
+            431: f"the request line and headers are over {MAX_HEADER_BYTES // 1024} kB.",
+            413: f"the upload is over the {MAX_UPLOAD_BYTES // 2**20} MB limit: send a smaller photo.",
+        }
+        text = message.get(
+            err.code,
+            f"{err.reason.lower()}: {one_line(Exception(err.body or err.reason))}",
+        )
         body = json.dumps({"error": text, "status": err.code}).encode()
         self.status = f"{err.code} {err.reason}"
-        self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
+        self.response_headers.extend(
+            [
+                ("Content-Type", "application/json"),
+                ("X-Content-Type-Options", "nosniff"),
+            ]
+        )
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
@@ -415,16 +532,27 @@ class JsonErrorChannel(HTTPChannel):
     error_task_class = JsonErrorTask
 
 
-def make_server(app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = THREADS) -> BaseWSGIServer:
+def make_server(
+    app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = THREADS
+) -> BaseWSGIServer:
     """A waitress server for ``app`` with the limits of this module (not yet running: call ``.run()``).
 
     ``ident=""`` sends no ``Server`` header; waitress ignores ``X-Forwarded-*`` headers (no trusted proxy), so
     nothing the client sends changes the scheme or host the app sees, and the app never redirects.
     """
-    server = create_server(app, host=host, port=port, threads=threads, connection_limit=CONNECTION_LIMIT,
-                           channel_timeout=CHANNEL_TIMEOUT_S, cleanup_interval=max(1, CHANNEL_TIMEOUT_S // 3),
-                           max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
-                           max_request_header_size=MAX_HEADER_BYTES, ident="", expose_tracebacks=False)
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT_S,
+        cleanup_interval=max(1, CHANNEL_TIMEOUT_S // 3),
+        max_request_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
+        max_request_header_size=MAX_HEADER_BYTES,
+        ident="",
+        expose_tracebacks=False,
+    )
     server.channel_class = JsonErrorChannel
     return server
 
@@ -448,29 +576,50 @@ class BackgroundServer:
     def stop(self) -> None:
         """Stop serving (open connections are closed) and wait for the thread to end."""
         self.server.task_dispatcher.shutdown()
-        wasyncore.close_all(self.server._map)  # the event loop ends once it has no socket left
+        wasyncore.close_all(
+            self.server._map
+        )  # the event loop ends once it has no socket left
         self.thread.join(timeout=10)
 
 
-def start_in_background(app: Flask, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> BackgroundServer:
+def start_in_background(
+    app: Flask, host: str = "127.0.0.1", port: int = 0, quiet: bool = True
+) -> BackgroundServer:
     """Serve ``app`` with waitress (the limits of :func:`make_server`) in a daemon thread (``port=0``: a free port).
 
     ``quiet`` is kept for compatibility: waitress logs no line per request either way.
     """
     server = make_server(app, host, port)
-    thread = threading.Thread(target=server.run, name="nnbook-serve", daemon=True)
+    thread = threading.Thread(
+        target=server.run, name="nnbook-serve", daemon=True
+    )
     thread.start()
     return BackgroundServer(server, thread)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m nnbook.serve --models DIR [--models DIR2] [--host 127.0.0.1] [--port 5000]``."""
-    parser = argparse.ArgumentParser(prog="python -m nnbook.serve", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", action="append", required=True, metavar="DIR",
-                        help="a folder of NAME.keras + NAME.classes.json files (repeat for several)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this "
-                                                            "machine only)")
-    parser.add_argument("--port", type=int, default=5000, help="port (default 5000; 0 = any free port)")
+    parser = argparse.ArgumentParser(
+        prog="python -m nnbook.serve", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--models",
+        action="append",
+        required=True,
+        metavar="DIR",
+        help="a folder of NAME.keras + NAME.classes.json files (repeat for several)",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=5000,
+        help="port (default 5000; 0 = any free port)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
@@ -480,12 +629,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     served = app.extensions["nnbook_models"]
     if not served:
-        print(f"error: no models in {', '.join(args.models)} (each needs NAME.keras and NAME.classes.json).",
-              file=sys.stderr)
+        print(
+            f"error: no models in {', '.join(args.models)} (each needs NAME.keras and NAME.classes.json).",
+            file=sys.stderr,
+        )
         return 2
     server = make_server(app, args.host, args.port)
-    print(f"serving {', '.join(served)} at http://{server.effective_host}:{server.effective_port}/ "
-          "(Ctrl+C stops)", flush=True)
+    print(
+        f"serving {', '.join(served)} at http://{server.effective_host}:{server.effective_port}/ "
+        "(Ctrl+C stops)",
+        flush=True,
+    )
     try:
         server.run()
     except KeyboardInterrupt:

@@ -39,17 +39,27 @@ def _as_tensor(value: Array, name: str) -> tf.Tensor:
     if array.dtype.kind == "f":
         array = array.astype("float32")
     if array.ndim == 0:
-        raise ValueError(f"{name} must be an array with one row per example, got a scalar")
+        raise ValueError(
+            f"{name} must be an array with one row per example, got a scalar"
+        )
     return tf.convert_to_tensor(array)
 
 
-def _check_inputs(model: keras.Model, x: tf.Tensor, y: tf.Tensor, epochs: int) -> None:
-    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
-        raise ValueError("fast_fit needs a compiled model: call model.compile(optimizer=..., loss=...) first")
+def _check_inputs(
+    model: keras.Model, x: tf.Tensor, y: tf.Tensor, epochs: int
+) -> None:
+    if getattr(model, "optimizer", None) is None or not getattr(
+        model, "compiled", False
+    ):
+        raise ValueError(
+            "fast_fit needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+        )
     if int(epochs) < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"x has {x.shape[0]} examples but y has {y.shape[0]}; they must match")
+        raise ValueError(
+            f"x has {x.shape[0]} examples but y has {y.shape[0]}; they must match"
+        )
 
 
 def _compiled_metrics_built(model: keras.Model) -> bool:
@@ -59,7 +69,9 @@ def _compiled_metrics_built(model: keras.Model) -> bool:
     loop's first trace creates them, which tf.function allows.
     """
     compile_metrics = getattr(model, "_compile_metrics", None)
-    return compile_metrics is None or bool(getattr(compile_metrics, "built", True))
+    return compile_metrics is None or bool(
+        getattr(compile_metrics, "built", True)
+    )
 
 
 def fast_fit(
@@ -85,18 +97,26 @@ def fast_fit(
     _check_inputs(model, x_t, y_t, epochs)
     val = None
     if validation_data is not None:
-        val = (_as_tensor(validation_data[0], "validation x"), _as_tensor(validation_data[1], "validation y"))
+        val = (
+            _as_tensor(validation_data[0], "validation x"),
+            _as_tensor(validation_data[1], "validation y"),
+        )
     if not model.built or not _compiled_metrics_built(model):
         model.evaluate(x_t, y_t, batch_size=int(x_t.shape[0]), verbose=0)
     model.optimizer.build(model.trainable_variables)
 
     names: list[str] = []  # column names, filled in while the graph is traced
 
-    def epoch_logs(inputs: tuple[tf.Tensor, tf.Tensor], step: Any, prefix: str) -> dict[str, tf.Tensor]:
+    def epoch_logs(
+        inputs: tuple[tf.Tensor, tf.Tensor], step: Any, prefix: str
+    ) -> dict[str, tf.Tensor]:
         for metric in model.metrics:
             metric.reset_state()  # fit resets metrics at the start of every epoch
         logs = step(inputs)
-        return {prefix + key: tf.cast(value, tf.float32) for key, value in logs.items()}
+        return {
+            prefix + key: tf.cast(value, tf.float32)
+            for key, value in logs.items()
+        }
 
     @tf.function
     def run(n: tf.Tensor) -> tf.Tensor:
@@ -115,11 +135,15 @@ def fast_fit(
     history.set_model(model)
     history.params = {"epochs": int(epochs), "steps": 1, "verbose": 0}
     history.epoch = list(range(int(epochs)))
-    history.history = {name: table[:, column].tolist() for column, name in enumerate(names)}
+    history.history = {
+        name: table[:, column].tolist() for column, name in enumerate(names)
+    }
     return history
 
 
-def restart(model: keras.Model, weights: list[np.ndarray], learning_rate: float) -> keras.Model:
+def restart(
+    model: keras.Model, weights: list[np.ndarray], learning_rate: float
+) -> keras.Model:
     """Put a compiled model back to a fresh start without compiling it again.
 
     Sets every weight (trainable or not, e.g. batch-normalisation statistics) to ``weights``, which must come from
@@ -132,22 +156,36 @@ def restart(model: keras.Model, weights: list[np.ndarray], learning_rate: float)
     """
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not getattr(model, "compiled", False):
-        raise ValueError("restart needs a compiled model: call model.compile(optimizer=..., loss=...) first")
+        raise ValueError(
+            "restart needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+        )
     if getattr(optimizer, "use_ema", False):
-        raise ValueError("restart cannot reset an optimizer with use_ema=True: compile the model again instead")
+        raise ValueError(
+            "restart cannot reset an optimizer with use_ema=True: compile the model again instead"
+        )
     if learning_rate <= 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+        raise ValueError(
+            f"learning_rate must be positive, got {learning_rate}"
+        )
     current = model.get_weights()
-    if len(weights) != len(current) or any(np.shape(w) != c.shape for w, c in zip(weights, current)):
-        raise ValueError("weights do not fit this model: pass the list that model.get_weights() returned")
+    if len(weights) != len(current) or any(
+        np.shape(w) != c.shape for w, c in zip(weights, current)
+    ):
+        raise ValueError(
+            "weights do not fit this model: pass the list that model.get_weights() returned"
+        )
     model.set_weights(weights)
     for variable in optimizer.variables:
         variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
-    optimizer.learning_rate = learning_rate   # assigns the optimizer's learning-rate variable
+    optimizer.learning_rate = (
+        learning_rate  # assigns the optimizer's learning-rate variable
+    )
     return model
 
 
-Clock = Callable[[], float]  # seconds, increasing; time.perf_counter in real runs, a fake clock in tests
+Clock = Callable[
+    [], float
+]  # seconds, increasing; time.perf_counter in real runs, a fake clock in tests
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -161,10 +199,14 @@ class TimeBudget(keras.callbacks.Callback):
     one perhaps cut short) and :attr:`elapsed` (seconds since training began, frozen when it ended).
     """
 
-    def __init__(self, seconds: float | None = None, *, clock: Clock = time.perf_counter) -> None:
+    def __init__(
+        self, seconds: float | None = None, *, clock: Clock = time.perf_counter
+    ) -> None:
         super().__init__()
         if seconds is not None and not seconds > 0:
-            raise ValueError(f"seconds must be positive (or None to only measure), got {seconds}")
+            raise ValueError(
+                f"seconds must be positive (or None to only measure), got {seconds}"
+            )
         self.seconds = seconds
         self.clock = clock
         self.steps = 0
@@ -177,7 +219,9 @@ class TimeBudget(keras.callbacks.Callback):
         """Seconds of training so far (0 before it starts; the whole run's time once it has ended)."""
         if self._start is None:
             return 0.0
-        return (self._end if self._end is not None else self.clock()) - self._start
+        return (
+            self._end if self._end is not None else self.clock()
+        ) - self._start
 
     def fraction_done(self) -> float:
         """The fraction of the budget spent, between 0 and 1 (0 without a budget)."""
@@ -221,12 +265,16 @@ class BudgetRun:
 class _Schedule(keras.callbacks.Callback):
     """Set the optimizer's learning rate before every step from the fraction of the budget spent."""
 
-    def __init__(self, budget: TimeBudget, learning_rate: Callable[[float], float]) -> None:
+    def __init__(
+        self, budget: TimeBudget, learning_rate: Callable[[float], float]
+    ) -> None:
         super().__init__()
         self.budget, self.learning_rate = budget, learning_rate
         self.rates: list[float] = []
 
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+    def on_train_batch_begin(
+        self, batch: int, logs: dict | None = None
+    ) -> None:
         rate = float(self.learning_rate(self.budget.fraction_done()))
         self.model.optimizer.learning_rate.assign(rate)
         self.rates.append(rate)
@@ -246,19 +294,36 @@ def fit_for(model: keras.Model, data: Any, seconds: float, *,
     Returns:
         A :class:`BudgetRun` with the history, the steps and epochs trained, the seconds used and the rates.
     """
-    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
-        raise ValueError("fit_for needs a compiled model: call model.compile(optimizer=..., loss=...) first")
+    if getattr(model, "optimizer", None) is None or not getattr(
+        model, "compiled", False
+    ):
+        raise ValueError(
+            "fit_for needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+        )
     budget = TimeBudget(seconds, clock=clock)
-    schedule = _Schedule(budget, learning_rate) if learning_rate is not None else None
+    schedule = (
+        _Schedule(budget, learning_rate) if learning_rate is not None else None
+    )
     if steps_per_epoch is None:
         steps_per_epoch = _known_length(data)
     fit_kwargs.setdefault("verbose", 0)
     fit_kwargs.setdefault("shuffle", False)
     own = [budget] + ([schedule] if schedule is not None else [])
-    history = model.fit(data, epochs=max_epochs, callbacks=own + list(callbacks), **fit_kwargs)
-    epochs = budget.steps / steps_per_epoch if steps_per_epoch else float(budget.epochs_started)
-    return BudgetRun(history=history, steps=budget.steps, epochs=epochs, seconds=budget.elapsed,
-                     rates=schedule.rates if schedule is not None else [])
+    history = model.fit(
+        data, epochs=max_epochs, callbacks=own + list(callbacks), **fit_kwargs
+    )
+    epochs = (
+        budget.steps / steps_per_epoch
+        if steps_per_epoch
+        else float(budget.epochs_started)
+    )
+    return BudgetRun(
+        history=history,
+        steps=budget.steps,
+        epochs=epochs,
+        seconds=budget.elapsed,
+        rates=schedule.rates if schedule is not None else [],
+    )
 
 
 def _known_length(data: Any) -> int | None:

@@ -1,4 +1,4 @@
-""""Try it on your own photo": an upload button that runs a chapter's display on the reader's file.
+""" "Try it on your own photo": an upload button that runs a chapter's display on the reader's file.
 
 The chapter writes the lesson part, ``show(photo, name)``: it prepares the photo with
 :func:`nnbook.images.to_model_input` (the very preprocessing the training images had), runs the model and draws the
@@ -21,12 +21,19 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
 from nnbook.images import MAX_PIXELS, ImageDecodeError, ImageSource
-from nnbook.widgets import live_and_static_bundle, redraw, render_frame, uploaded_files
+from nnbook.widgets import (
+    live_and_static_bundle,
+    redraw,
+    render_frame,
+    uploaded_files,
+)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """The largest upload read, in bytes (20 MB); pixels are limited separately by :data:`nnbook.images.MAX_PIXELS`."""
 
-Show = Callable[[ImageSource, str], Any]  # (photo, name) -> Plot | Figure (draws the chapter's display)
+Show = Callable[
+    [ImageSource, str], Any
+]  # (photo, name) -> Plot | Figure (draws the chapter's display)
 
 
 class UploadError(ValueError):
@@ -38,8 +45,10 @@ def check_upload(name: str, content: bytes) -> bytes:
     if not content:
         raise UploadError(f"{name!r} is empty (0 bytes): choose a photo file.")
     if len(content) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"{name!r} is {len(content) / 1e6:.1f} MB, over the {MAX_UPLOAD_BYTES // 2**20} MB limit: "
-                          "choose a smaller photo.")
+        raise UploadError(
+            f"{name!r} is {len(content) / 1e6:.1f} MB, over the {MAX_UPLOAD_BYTES // 2**20} MB limit: "
+            "choose a smaller photo."
+        )
     return content
 
 
@@ -56,10 +65,23 @@ class PhotoUpload:
     (one line per rejected file), ``shown`` (names of files displayed) and ``figure`` (the latest).
     """
 
-    def __init__(self, show: Show, examples: Sequence[tuple[str, ImageSource]], description: str, title: str,
-                 web_model: str | None = None):
-        self.show_fn, self.examples, self.title, self.web_model = show, list(examples), title, web_model
-        self.upload = widgets.FileUpload(accept="image/*", multiple=False, description=description)
+    def __init__(
+        self,
+        show: Show,
+        examples: Sequence[tuple[str, ImageSource]],
+        description: str,
+        title: str,
+        web_model: str | None = None,
+    ):
+        self.show_fn, self.examples, self.title, self.web_model = (
+            show,
+            list(examples),
+            title,
+            web_model,
+        )
+        self.upload = widgets.FileUpload(
+            accept="image/*", multiple=False, description=description
+        )
         self.output = widgets.Output()
         self.box = widgets.VBox([self.upload, self.output])
         self.messages: list[str] = []
@@ -80,11 +102,19 @@ class PhotoUpload:
         before = set(plt.get_fignums())
         try:
             photo = check_upload(name, bytes(content))
-            self.figure = redraw(self.output, self.figure, lambda: self.show_fn(photo, name))
+            self.figure = redraw(
+                self.output, self.figure, lambda: self.show_fn(photo, name)
+            )
         except (UploadError, ImageDecodeError) as err:
-            message = f"Could not use {name!r}: {one_line(err)}" if not isinstance(err, UploadError) else one_line(err)
+            message = (
+                f"Could not use {name!r}: {one_line(err)}"
+                if not isinstance(err, UploadError)
+                else one_line(err)
+            )
             self.messages.append(message)
-            for number in set(plt.get_fignums()) - before:  # a display that failed half-way leaves no figure
+            for number in (
+                set(plt.get_fignums()) - before
+            ):  # a display that failed half-way leaves no figure
                 plt.close(number)
             self.output.clear_output(wait=True)
             with self.output:
@@ -105,29 +135,49 @@ class PhotoUpload:
             f'src="{render_frame(lambda src=src, name=name: self.show_fn(src, name))}"></figure>'
             for name, src in self.examples
         )
-        examples = (f"<p style='margin:0.4em 0'>The same display for {count} example photo"
-                    f"{'s' if count != 1 else ''}, drawn when the book was built:</p>{frames}" if count else "")
-        colab = (f"In Colab or Jupyter, an <i>Upload</i> button runs this chapter's code on your photo (up to "
-                 f"{MAX_UPLOAD_BYTES // 2**20} MB and {MAX_PIXELS // 1_000_000} megapixels).")
+        examples = (
+            f"<p style='margin:0.4em 0'>The same display for {count} example photo"
+            f"{'s' if count != 1 else ''}, drawn when the book was built:</p>{frames}"
+            if count
+            else ""
+        )
+        colab = (
+            f"In Colab or Jupyter, an <i>Upload</i> button runs this chapter's code on your photo (up to "
+            f"{MAX_UPLOAD_BYTES // 2**20} MB and {MAX_PIXELS // 1_000_000} megapixels)."
+        )
         if self.web_model is None:
-            return (f'<div class="nnbook-upload" style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
-                    f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — {colab}</p>{examples}</div>")
+            return (
+                f'<div class="nnbook-upload" style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
+                f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — {colab}</p>{examples}</div>"
+            )
         name = html.escape(self.web_model)
-        return (f'<div class="nnbook-upload nnbook-web-upload" data-nnbook-web-model="{name}" '
-                f'style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
-                f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — here, this chapter's saved model "
-                f"<code>{name}</code> runs in your browser: your photo never leaves your device. {colab}</p>"
-                f'<button type="button" class="nnbook-web-try" hidden>Try it here</button>'
-                f'<div class="nnbook-web-live"></div>{examples}</div>')
+        return (
+            f'<div class="nnbook-upload nnbook-web-upload" data-nnbook-web-model="{name}" '
+            f'style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
+            f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — here, this chapter's saved model "
+            f"<code>{name}</code> runs in your browser: your photo never leaves your device. {colab}</p>"
+            f'<button type="button" class="nnbook-web-try" hidden>Try it here</button>'
+            f'<div class="nnbook-web-live"></div>{examples}</div>'
+        )
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return live_and_static_bundle(self.box, f"{self.title}: an upload button (run the notebook to use it)",
-                                      lambda: self)
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, Any]:
+        return live_and_static_bundle(
+            self.box,
+            f"{self.title}: an upload button (run the notebook to use it)",
+            lambda: self,
+        )
 
 
-def photo_upload(show: Show, examples: Sequence[tuple[str, ImageSource]] = (), *,
-                 description: str = "Upload a photo", title: str = "Try your own photo",
-                 web_model: str | None = None) -> PhotoUpload:
+def photo_upload(
+    show: Show,
+    examples: Sequence[tuple[str, ImageSource]] = (),
+    *,
+    description: str = "Upload a photo",
+    title: str = "Try your own photo",
+    web_model: str | None = None,
+) -> PhotoUpload:
     """An upload button that runs ``show(photo_bytes, file_name)`` on each uploaded file.
 
     Args:

@@ -45,10 +45,14 @@ FRAME_MAX_INCHES = max_inches(EXPLORER_PX)
 
 Data = tuple[np.ndarray, np.ndarray]
 BuildModel = Callable[[float], keras.Model]
-Draw = Callable[[keras.Model, keras.callbacks.History, np.ndarray, np.ndarray], Any]
+Draw = Callable[
+    [keras.Model, keras.callbacks.History, np.ndarray, np.ndarray], Any
+]
 
 
-def figure_to_data_uri(figure: Figure, dpi: int = STATIC_DPI, colors: int = STATIC_COLORS) -> str:
+def figure_to_data_uri(
+    figure: Figure, dpi: int = STATIC_DPI, colors: int = STATIC_COLORS
+) -> str:
     """Render a Matplotlib figure to a ``data:image/png;base64,...`` URI (for kernel-free HTML).
 
     A figure wider than the page column is first fitted to it (:func:`nnbook.plots.fit_to_column`). The PNG holds
@@ -57,12 +61,20 @@ def figure_to_data_uri(figure: Figure, dpi: int = STATIC_DPI, colors: int = STAT
     """
     fit_to_column(figure, FRAME_MAX_INCHES)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    figure.savefig(
+        buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white"
+    )
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    palette = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = image.quantize(
+        colors=colors,
+        method=Image.Quantize.MEDIANCUT,
+        dither=Image.Dither.NONE,
+    )
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(
+        buffer.getvalue()
+    ).decode("ascii")
 
 
 def _as_figure(drawn: Any) -> Figure:
@@ -89,11 +101,15 @@ def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
     mapping each file name to a dict with ``content`` (bytes).
     """
     if isinstance(value, Mapping):  # ipywidgets 7
-        return [(str(name), bytes(item["content"])) for name, item in value.items()]
+        return [
+            (str(name), bytes(item["content"])) for name, item in value.items()
+        ]
     return [(str(item["name"]), bytes(item["content"])) for item in value]
 
 
-def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) -> Figure:
+def redraw(
+    output: widgets.Output, old: Figure | None, draw: Callable[[], Any]
+) -> Figure:
     """Close ``old``, then show the figure that ``draw()`` makes in ``output`` (replacing what was there).
 
     Returns:
@@ -102,13 +118,17 @@ def redraw(output: widgets.Output, old: Figure | None, draw: Callable[[], Any]) 
     if old is not None:
         plt.close(old)
     output.clear_output(wait=True)
-    figure = _as_figure(draw())  # outside ``with output``: in a kernel, Output swallows exceptions raised inside it
+    figure = _as_figure(
+        draw()
+    )  # outside ``with output``: in a kernel, Output swallows exceptions raised inside it
     with output:
         plt.show()
     return figure
 
 
-def live_and_static_bundle(box: widgets.Widget, text: str, static: Callable[[], Any]) -> dict[str, Any]:
+def live_and_static_bundle(
+    box: widgets.Widget, text: str, static: Callable[[], Any]
+) -> dict[str, Any]:
     """The display data of a live control: the widget view, plain text, and (outside Colab) the static explorer.
 
     Jupyter and Colab render the widget view; the website's build prefers ``text/html`` (see ``_config.yml``),
@@ -116,9 +136,15 @@ def live_and_static_bundle(box: widgets.Widget, text: str, static: Callable[[], 
     """
     bundle: dict[str, Any] = {
         "text/plain": text,
-        WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": box.model_id},
+        WIDGET_MIME: {
+            "version_major": 2,
+            "version_minor": 0,
+            "model_id": box.model_id,
+        },
     }
-    if not config.in_colab():  # Colab always has a kernel: no need for the static version there
+    if (
+        not config.in_colab()
+    ):  # Colab always has a kernel: no need for the static version there
         bundle["text/html"] = static().to_html()
     return bundle
 
@@ -149,13 +175,18 @@ class Control:
         name = html.escape(self.name)
         shown = html.escape(str(self.labels[self.start]))
         if self.menu:
-            options = "".join(f"<option value='{j}'{' selected' if j == self.start else ''}>"
-                              f"{html.escape(str(v))}</option>" for j, v in enumerate(self.labels))
+            options = "".join(
+                f"<option value='{j}'{' selected' if j == self.start else ''}>"
+                f"{html.escape(str(v))}</option>"
+                for j, v in enumerate(self.labels)
+            )
             return f'<label class="nnbook-control">{name}: <select {self.attribute}>{options}</select></label>'
         labels = html.escape(json.dumps([str(v) for v in self.labels]))
-        return (f'<label class="nnbook-control">{name}: <input type="range" min="{self.first}" '
-                f'max="{self.first + len(self.labels) - 1}" value="{self.first + self.start}" step="1" '
-                f'{self.attribute} data-labels="{labels}" aria-valuetext="{shown}"> <output>{shown}</output></label>')
+        return (
+            f'<label class="nnbook-control">{name}: <input type="range" min="{self.first}" '
+            f'max="{self.first + len(self.labels) - 1}" value="{self.first + self.start}" step="1" '
+            f'{self.attribute} data-labels="{labels}" aria-valuetext="{shown}"> <output>{shown}</output></label>'
+        )
 
 
 CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]").forEach(el => {
@@ -171,8 +202,14 @@ CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]").for
 """Keeps every slider's readout and ``aria-valuetext`` on the label of its position (shared by all explorers)."""
 
 
-def explorer_html(title: str, note: str, controls: Sequence[Control], picture: str, script: str,
-                  after: str = "") -> str:
+def explorer_html(
+    title: str,
+    note: str,
+    controls: Sequence[Control],
+    picture: str,
+    script: str,
+    after: str = "",
+) -> str:
     """The one builder of every kernel-free explorer's HTML: caption, controls, picture and script.
 
     Args:
@@ -188,14 +225,20 @@ def explorer_html(title: str, note: str, controls: Sequence[Control], picture: s
         ``_static/nnbook.css`` (class ``nnbook-explorer``).
     """
     uid = "nnbook-" + uuid.uuid4().hex[:10]
-    caption = f"{html.escape(title)} — {html.escape(note)}" if title else html.escape(note)
-    return (f'<div id="{uid}" class="nnbook-explorer" role="group" aria-label="{html.escape(title or "explorer")}" '
-            'style="border:1px solid #ddd;padding:8px;border-radius:6px">\n'
-            f'<div class="nnbook-explorer-caption" style="font-size:90%;color:#555;margin-bottom:4px">{caption}</div>\n'
-            f'<div class="nnbook-explorer-controls">{"".join(c.to_html() for c in controls)}</div>\n'
-            f'<div class="nnbook-explorer-picture">{picture}</div>{after}\n'
-            f'<script>(function() {{\n  const root = document.getElementById("{uid}");\n  {CONTROLS_SCRIPT}\n'
-            f"{script}\n}})();</script></div>")
+    caption = (
+        f"{html.escape(title)} — {html.escape(note)}"
+        if title
+        else html.escape(note)
+    )
+    return (
+        f'<div id="{uid}" class="nnbook-explorer" role="group" aria-label="{html.escape(title or "explorer")}" '
+        'style="border:1px solid #ddd;padding:8px;border-radius:6px">\n'
+        f'<div class="nnbook-explorer-caption" style="font-size:90%;color:#555;margin-bottom:4px">{caption}</div>\n'
+        f'<div class="nnbook-explorer-controls">{"".join(c.to_html() for c in controls)}</div>\n'
+        f'<div class="nnbook-explorer-picture">{picture}</div>{after}\n'
+        f'<script>(function() {{\n  const root = document.getElementById("{uid}");\n  {CONTROLS_SCRIPT}\n'
+        f"{script}\n}})();</script></div>"
+    )
 
 
 def script_json(value: Any) -> str:
@@ -205,7 +248,9 @@ def script_json(value: Any) -> str:
 
 def is_numeric(values: Sequence[Any]) -> bool:
     """True when every value is a number: such a parameter gets a slider, any other a menu."""
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    return all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+    )
 
 
 class FrameExplorer:
@@ -218,12 +263,22 @@ class FrameExplorer:
     ``to_html()`` returns self-contained HTML+JS.
     """
 
-    def __init__(self, parameters: Mapping[str, Sequence[Any]], frames: Mapping[tuple, str], title: str = "",
-                 initial: tuple | None = None, note: str = DRAWN_NOTE):
-        self.parameters = {name: list(values) for name, values in parameters.items()}
+    def __init__(
+        self,
+        parameters: Mapping[str, Sequence[Any]],
+        frames: Mapping[tuple, str],
+        title: str = "",
+        initial: tuple | None = None,
+        note: str = DRAWN_NOTE,
+    ):
+        self.parameters = {
+            name: list(values) for name, values in parameters.items()
+        }
         expected = set(itertools.product(*self.parameters.values()))
         if set(frames) != expected:
-            raise ValueError("frames must hold exactly one image per combination of parameter values")
+            raise ValueError(
+                "frames must hold exactly one image per combination of parameter values"
+            )
         self.frames = dict(frames)
         self.title, self.note = title, note
         self.start = [len(values) - 1 for values in self.parameters.values()]
@@ -233,21 +288,49 @@ class FrameExplorer:
 
     def alt(self, key: tuple) -> str:
         """The picture's text alternative for one combination: the title and every parameter's value."""
-        setting = ", ".join(f"{name} {value}" for name, value in zip(self.parameters, key))
+        setting = ", ".join(
+            f"{name} {value}" for name, value in zip(self.parameters, key)
+        )
         return f"{self.title or 'Explorer'}: {setting}"
 
     def to_html(self) -> str:
         """Return the explorer as HTML with inline JavaScript (no kernel, no network)."""
-        index = {"|".join(map(str, key)): uri for key, uri in self.frames.items()}
-        controls = [Control(name, [str(v) for v in values], self.start[i], f'data-param="{i}"',
-                            menu=not is_numeric(values))
-                    for i, (name, values) in enumerate(self.parameters.items())]
-        first_key = tuple(values[j] for values, j in zip(self.parameters.values(), self.start))
-        picture = (f'<img data-picture alt="{html.escape(self.alt(first_key))}" style="max-width:100%" '
-                   f'src="{self.frames[first_key]}">')
-        data = {"values": [[str(v) for v in values] for values in self.parameters.values()],
-                "names": list(self.parameters), "title": self.title or "Explorer", "frames": index}
-        return explorer_html(self.title, self.note, controls, picture, _FRAMES_SCRIPT % script_json(data))
+        index = {
+            "|".join(map(str, key)): uri for key, uri in self.frames.items()
+        }
+        controls = [
+            Control(
+                name,
+                [str(v) for v in values],
+                self.start[i],
+                f'data-param="{i}"',
+                menu=not is_numeric(values),
+            )
+            for i, (name, values) in enumerate(self.parameters.items())
+        ]
+        first_key = tuple(
+            values[j]
+            for values, j in zip(self.parameters.values(), self.start)
+        )
+        picture = (
+            f'<img data-picture alt="{html.escape(self.alt(first_key))}" style="max-width:100%" '
+            f'src="{self.frames[first_key]}">'
+        )
+        data = {
+            "values": [
+                [str(v) for v in values] for values in self.parameters.values()
+            ],
+            "names": list(self.parameters),
+            "title": self.title or "Explorer",
+            "frames": index,
+        }
+        return explorer_html(
+            self.title,
+            self.note,
+            controls,
+            picture,
+            _FRAMES_SCRIPT % script_json(data),
+        )
 
 
 _FRAMES_SCRIPT = """  const D = %s;
@@ -284,20 +367,42 @@ class TrainingSliders:
         seed: int,
         title: str,
     ):
-        self.build_model, self.draw, self.seed, self.title = build_model, draw, seed, title
-        self.datasets: dict[str, Data] = dict(data) if isinstance(data, Mapping) else {"data": data}
-        self.static_learning_rates, self.static_epochs = list(static_learning_rates), list(static_epochs)
+        self.build_model, self.draw, self.seed, self.title = (
+            build_model,
+            draw,
+            seed,
+            title,
+        )
+        self.datasets: dict[str, Data] = (
+            dict(data) if isinstance(data, Mapping) else {"data": data}
+        )
+        self.static_learning_rates, self.static_epochs = (
+            list(static_learning_rates),
+            list(static_epochs),
+        )
         low, high = np.log10(lr_range[0]), np.log10(lr_range[1])
         self.learning_rate = widgets.FloatLogSlider(
-            value=learning_rate, base=10, min=low, max=high, step=0.1,
-            description="learning rate", continuous_update=False, readout_format=".4f",
+            value=learning_rate,
+            base=10,
+            min=low,
+            max=high,
+            step=0.1,
+            description="learning rate",
+            continuous_update=False,
+            readout_format=".4f",
             style={"description_width": "initial"},
         )
         self.epochs = widgets.IntSlider(
-            value=epochs, min=1, max=max_epochs, step=max(1, max_epochs // 100),
-            description="epochs", continuous_update=False,
+            value=epochs,
+            min=1,
+            max=max_epochs,
+            step=max(1, max_epochs // 100),
+            description="epochs",
+            continuous_update=False,
         )
-        self.dataset = widgets.Dropdown(options=list(self.datasets), description="dataset")
+        self.dataset = widgets.Dropdown(
+            options=list(self.datasets), description="dataset"
+        )
         self.output = widgets.Output()
         controls: list[widgets.Widget] = [self.learning_rate, self.epochs]
         if len(self.datasets) > 1:
@@ -311,17 +416,27 @@ class TrainingSliders:
             control.observe(lambda _change: self.retrain(), names="value")
         self.retrain()
 
-    def _train(self, learning_rate: float, epochs: int, x: np.ndarray, y: np.ndarray):
-        config.seed(self.seed)  # the same starting weights for every run, as in the static frames
+    def _train(
+        self, learning_rate: float, epochs: int, x: np.ndarray, y: np.ndarray
+    ):
+        config.seed(
+            self.seed
+        )  # the same starting weights for every run, as in the static frames
         model = self.build_model(learning_rate)
         return model, fast_fit(model, x, y, epochs)
 
     def retrain(self) -> None:
         """Train a fresh model with the current control values and redraw the figure."""
         x, y = self.datasets[self.dataset.value]
-        self.model, self.history = self._train(self.learning_rate.value, self.epochs.value, x, y)
+        self.model, self.history = self._train(
+            self.learning_rate.value, self.epochs.value, x, y
+        )
         self.runs += 1
-        self.figure = redraw(self.output, self.figure, lambda: self.draw(self.model, self.history, x, y))
+        self.figure = redraw(
+            self.output,
+            self.figure,
+            lambda: self.draw(self.model, self.history, x, y),
+        )
 
     def static_explorer(self) -> FrameExplorer:
         """Precompute every (dataset, learning rate, epochs) frame for the kernel-free website version.
@@ -340,21 +455,40 @@ class TrainingSliders:
                 for stage in stages:
                     part = fast_fit(model, x, y, stage - done).history
                     done = stage
-                    logs = {key: logs.get(key, []) + values for key, values in part.items()}
+                    logs = {
+                        key: logs.get(key, []) + values
+                        for key, values in part.items()
+                    }
                     history = keras.callbacks.History()
                     history.history, history.epoch = logs, list(range(done))
-                    key = (learning_rate, stage) if len(self.datasets) == 1 else (name, learning_rate, stage)
-                    frames[key] = render_frame(lambda: self.draw(model, history, x, y))
+                    key = (
+                        (learning_rate, stage)
+                        if len(self.datasets) == 1
+                        else (name, learning_rate, stage)
+                    )
+                    frames[key] = render_frame(
+                        lambda: self.draw(model, history, x, y)
+                    )
         parameters: dict[str, Sequence[Any]] = {}
         if len(self.datasets) > 1:
             parameters["dataset"] = list(self.datasets)
         parameters["learning rate"] = self.static_learning_rates
         parameters["epochs"] = stages
         live = (self.learning_rate.value, self.epochs.value)
-        initial = live if len(self.datasets) == 1 else (self.dataset.value, *live)
-        return FrameExplorer(parameters, frames, title=self.title, initial=initial, note=TRAINED_NOTE)
+        initial = (
+            live if len(self.datasets) == 1 else (self.dataset.value, *live)
+        )
+        return FrameExplorer(
+            parameters,
+            frames,
+            title=self.title,
+            initial=initial,
+            note=TRAINED_NOTE,
+        )
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, Any]:
         text = f"{self.title}: learning-rate and epochs sliders (run the notebook to use them)"
         return live_and_static_bundle(self.box, text, self.static_explorer)
 
@@ -385,7 +519,15 @@ def training_sliders(
         A :class:`TrainingSliders`; display it (last line of a cell) to show the controls and the figure.
     """
     return TrainingSliders(
-        build_model, data, draw, learning_rate=learning_rate, epochs=epochs, max_epochs=max_epochs,
-        lr_range=lr_range, static_learning_rates=static_learning_rates, static_epochs=static_epochs,
-        seed=seed, title=title,
+        build_model,
+        data,
+        draw,
+        learning_rate=learning_rate,
+        epochs=epochs,
+        max_epochs=max_epochs,
+        lr_range=lr_range,
+        static_learning_rates=static_learning_rates,
+        static_epochs=static_epochs,
+        seed=seed,
+        title=title,
     )

@@ -26,19 +26,38 @@ class Chapter:
 
 
 CHAPTERS: dict[str, Chapter] = {
-    "chapters/01_foundations/foundations.ipynb": Chapter(min_figures=8, budget_s=90),
-    "chapters/02_perceptron/perceptron.ipynb": Chapter(min_figures=7, budget_s=90),
-    "chapters/03_binary_classification/binary_classification.ipynb": Chapter(min_figures=10, budget_s=90),
+    "chapters/01_foundations/foundations.ipynb": Chapter(
+        min_figures=8, budget_s=90
+    ),
+    "chapters/02_perceptron/perceptron.ipynb": Chapter(
+        min_figures=7, budget_s=90
+    ),
+    "chapters/03_binary_classification/binary_classification.ipynb": Chapter(
+        min_figures=10, budget_s=90
+    ),
     "chapters/04_image_classifiers/image_classifiers.ipynb": Chapter(
-        min_figures=16, budget_s=90, floors={"fashion_test_accuracy": 0.85, "mnist_test_accuracy": 0.96}),
+        min_figures=16,
+        budget_s=90,
+        floors={"fashion_test_accuracy": 0.85, "mnist_test_accuracy": 0.96},
+    ),
     "chapters/05_convolutions/convolutions.ipynb": Chapter(
-        min_figures=10, budget_s=90, floors={"cnn_test_accuracy": 0.50}),
+        min_figures=10, budget_s=90, floors={"cnn_test_accuracy": 0.50}
+    ),
     "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb": Chapter(
-        min_figures=9, budget_s=150, floors={"model_accuracy_cats_vs_dogs": 0.80}),
+        min_figures=9,
+        budget_s=150,
+        floors={"model_accuracy_cats_vs_dogs": 0.80},
+    ),
     "chapters/07_age/age.ipynb": Chapter(min_figures=13, budget_s=150),
     "chapters/08_cifar/cifar.ipynb": Chapter(
-        min_figures=13, budget_s=150, floors={"model_accuracy_cifar10": 0.58, "c100_top5": 0.15}),
+        min_figures=13,
+        budget_s=150,
+        floors={"model_accuracy_cifar10": 0.58, "c100_top5": 0.15},
+    ),
     "chapters/09_results/results.ipynb": Chapter(
-        min_figures=6, budget_s=150, floors={"grid_conv_accuracy": 0.60}),
-    "chapters/10_model_web/model_web.ipynb": Chapter(min_figures=2, budget_s=90),
+        min_figures=6, budget_s=150, floors={"grid_conv_accuracy": 0.60}
+    ),
+    "chapters/10_model_web/model_web.ipynb": Chapter(
+        min_figures=2, budget_s=90
+    ),
 }

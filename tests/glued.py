@@ -15,7 +15,9 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, Any]:
     """
     values: dict[str, Any] = {}
     for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+        for output in (
+            cell.get("outputs", []) if cell.cell_type == "code" else []
+        ):
             meta = output.get("metadata", {}).get("scrapbook")
             if not meta:
                 continue
@@ -31,14 +33,22 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, Any]:
     return values
 
 
-def floor_failures(values: dict[str, Any], floors: dict[str, float]) -> list[str]:
+def floor_failures(
+    values: dict[str, Any], floors: dict[str, float]
+) -> list[str]:
     """Return one line per floor that ``values`` (a chapter's glued values) misses: absent, not a number, or low."""
     problems = []
     for name, floor in sorted(floors.items()):
         if name not in values:
-            problems.append(f"{name}: not glued (the chapter must nnbook.glue({name!r}, ...))")
-        elif not isinstance(values[name], (int, float)) or isinstance(values[name], bool):
+            problems.append(
+                f"{name}: not glued (the chapter must nnbook.glue({name!r}, ...))"
+            )
+        elif not isinstance(values[name], (int, float)) or isinstance(
+            values[name], bool
+        ):
             problems.append(f"{name}: glued {values[name]!r}, not a number")
         elif values[name] < floor:
-            problems.append(f"{name}: {values[name]:.4g} is below its floor {floor:.4g}")
+            problems.append(
+                f"{name}: {values[name]:.4g} is below its floor {floor:.4g}"
+            )
     return problems

@@ -33,7 +33,9 @@ install_repolling()  # every kernel client nbclient starts here, nbmake's includ
 class LiveNotebook:
     """A notebook whose kernel is still running after executing some of its cells."""
 
-    def __init__(self, client: NotebookClient, notebook: nbformat.NotebookNode):
+    def __init__(
+        self, client: NotebookClient, notebook: nbformat.NotebookNode
+    ):
         self.client, self.notebook = client, notebook
 
     def run(self, code: str) -> str:
@@ -43,9 +45,19 @@ class LiveNotebook:
         try:
             self.client.execute_cell(cell, len(self.notebook.cells) - 1)
         except CellExecutionError as error:
-            raise AssertionError(f"code failed in the notebook's kernel:\n{error}") from None
-        texts = [out.get("text", "") for out in cell.outputs if out.get("output_type") == "stream"]
-        texts += [out.get("data", {}).get("text/plain", "") for out in cell.outputs if "data" in out]
+            raise AssertionError(
+                f"code failed in the notebook's kernel:\n{error}"
+            ) from None
+        texts = [
+            out.get("text", "")
+            for out in cell.outputs
+            if out.get("output_type") == "stream"
+        ]
+        texts += [
+            out.get("data", {}).get("text/plain", "")
+            for out in cell.outputs
+            if "data" in out
+        ]
         return "".join(texts)
 
     def close(self) -> None:
@@ -73,29 +85,52 @@ FAILED: set[str] = set()
 """Chapters whose nbmake run failed in this session."""
 
 
-def keep(relative_path: str, client: NotebookClient, executed: nbformat.NotebookNode) -> None:
+def keep(
+    relative_path: str, client: NotebookClient, executed: nbformat.NotebookNode
+) -> None:
     """Keep the kernel that just executed a whole chapter, for that chapter's live tests (see the module doc)."""
-    for other in list(KEPT.values()):  # at most one kept kernel at a time: the previous chapter's is done
+    for other in list(
+        KEPT.values()
+    ):  # at most one kept kernel at a time: the previous chapter's is done
         other.close()
-    client.nb = nbformat.from_dict(copy.deepcopy(dict(executed)))  # cells run later are appended to a copy
+    client.nb = nbformat.from_dict(
+        copy.deepcopy(dict(executed))
+    )  # cells run later are appended to a copy
     KEPT[relative_path] = LiveNotebook(client, client.nb)
 
 
-def run_until(relative_path: str, tag: str, timeout: int = 300) -> LiveNotebook:
+def run_until(
+    relative_path: str, tag: str, timeout: int = 300
+) -> LiveNotebook:
     """Execute cells of ``relative_path`` (from the repo root) up to the first cell tagged ``tag``."""
     if relative_path in FAILED:
-        raise AssertionError(f"{relative_path} failed under pytest --nbmake in this run (see that failure)")
+        raise AssertionError(
+            f"{relative_path} failed under pytest --nbmake in this run (see that failure)"
+        )
     path = REPO / relative_path
     notebook = nbformat.read(path, as_version=4)
     cells = notebook.cells
-    stop = next((i for i, c in enumerate(cells) if tag in c.get("metadata", {}).get("tags", [])), None)
+    stop = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if tag in c.get("metadata", {}).get("tags", [])
+        ),
+        None,
+    )
     if stop is None:
         raise AssertionError(f"{relative_path} has no cell tagged {tag!r}")
-    if relative_path in KEPT:  # nbmake ran every cell, the tagged one included, in this kernel
+    if (
+        relative_path in KEPT
+    ):  # nbmake ran every cell, the tagged one included, in this kernel
         return KEPT[relative_path]
     notebook.cells = cells[: stop + 1]
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.km = client.create_kernel_manager()
     client.start_new_kernel()
     client.start_new_kernel_client()

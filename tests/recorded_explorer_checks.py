@@ -14,30 +14,53 @@ LEARNING_RATES = [1e-4, 1e-3, 1e-2]
 
 def value(notebook: LiveNotebook, expression: str):
     """Evaluate ``expression`` in the notebook's kernel and return it (it must be JSON-serialisable)."""
-    return json.loads(notebook.run(f"import json\nprint(json.dumps({expression}))"))
+    return json.loads(
+        notebook.run(f"import json\nprint(json.dumps({expression}))")
+    )
 
 
 def one_run_per_learning_rate(notebook: LiveNotebook, epochs: int) -> None:
-    assert value(notebook, "sorted(k[0] for k in lr_explorer.runs)") == LEARNING_RATES
-    assert value(notebook, "[len(r['val_accuracy']) for r in lr_explorer.runs.values()]") == [epochs] * 3
+    assert (
+        value(notebook, "sorted(k[0] for k in lr_explorer.runs)")
+        == LEARNING_RATES
+    )
+    assert (
+        value(
+            notebook,
+            "[len(r['val_accuracy']) for r in lr_explorer.runs.values()]",
+        )
+        == [epochs] * 3
+    )
     assert value(notebook, "list(lr_explorer.setting)") == [1e-3]
 
 
-def controls_redraw_the_chosen_run(notebook: LiveNotebook, rate: float, epochs: int) -> None:
+def controls_redraw_the_chosen_run(
+    notebook: LiveNotebook, rate: float, epochs: int
+) -> None:
     draws = value(notebook, "lr_explorer.draws")
     notebook.run(f"lr_explorer.controls['learning rate'].value = {rate!r}")
     notebook.run(f"lr_explorer.epochs.value = {epochs}")
     assert value(notebook, "lr_explorer.draws") == draws + 2
-    assert f"learning rate {rate}" in value(notebook, "lr_explorer.figure.axes[0].get_title()")
+    assert f"learning rate {rate}" in value(
+        notebook, "lr_explorer.figure.axes[0].get_title()"
+    )
     # the solid curve stops at the chosen epoch: the legend quotes that epoch's validation accuracy
-    legend = value(notebook, "[t.get_text() for t in lr_explorer.figure.axes[0].get_legend().get_texts()]")
-    shown = value(notebook, f"lr_explorer.runs[({rate!r},)]['val_accuracy'][{epochs - 1}]")
+    legend = value(
+        notebook,
+        "[t.get_text() for t in lr_explorer.figure.axes[0].get_legend().get_texts()]",
+    )
+    shown = value(
+        notebook,
+        f"lr_explorer.runs[({rate!r},)]['val_accuracy'][{epochs - 1}]",
+    )
     assert f"validation ({shown:.3f})" in legend
 
 
 def retrain_replaces_the_run(notebook: LiveNotebook) -> list[float]:
     """Retrain 0.001 for one epoch; return the new run's validation accuracy."""
-    notebook.run("lr_explorer.controls['learning rate'].value = 0.001\nlr_explorer.epochs.value = 1")
+    notebook.run(
+        "lr_explorer.controls['learning rate'].value = 0.001\nlr_explorer.epochs.value = 1"
+    )
     retrains = value(notebook, "lr_explorer.retrains")
     notebook.run("lr_explorer.retrain()")
     assert value(notebook, "lr_explorer.retrains") == retrains + 1
@@ -48,7 +71,11 @@ def retrain_replaces_the_run(notebook: LiveNotebook) -> list[float]:
 
 def site_version_carries_every_run(notebook: LiveNotebook) -> None:
     page = notebook.run("print(lr_explorer.to_html())")
-    assert 'class="nnbook-explorer"' in page and "data-param" in page and "data-epochs" in page
+    assert (
+        'class="nnbook-explorer"' in page
+        and "data-param" in page
+        and "data-epochs" in page
+    )
     assert "<svg data-picture" in page
     for rate in ("0.0001", "0.001", "0.01"):
         assert f'"{rate}": {{"' in page

@@ -29,16 +29,27 @@ def _facts(live, code: str) -> dict:
 
 
 def test_sliders_start_from_one_run(live):
-    facts = _facts(live, """
+    facts = _facts(
+        live,
+        """
 import json
 print(json.dumps({"runs": sliders.runs, "lr": sliders.learning_rate.value, "epochs": sliders.epochs.value,
                   "history": len(sliders.history.history["loss"]), "has_figure": sliders.figure is not None}))
-""")
-    assert facts == {"runs": 1, "lr": pytest.approx(0.01), "epochs": 1000, "history": 1000, "has_figure": True}
+""",
+    )
+    assert facts == {
+        "runs": 1,
+        "lr": pytest.approx(0.01),
+        "epochs": 1000,
+        "history": 1000,
+        "has_figure": True,
+    }
 
 
 def test_moving_the_sliders_retrains_and_redraws(live):
-    facts = _facts(live, """
+    facts = _facts(
+        live,
+        """
 import json
 import numpy as np
 
@@ -63,7 +74,8 @@ print(json.dumps({
     "line_changed": bool(not np.allclose(before_line, after_line)),
     "loss_points": [len(before_loss), len(after_loss)],
 }))
-""")
+""",
+    )
     assert facts["new_runs"] == 2  # one retrain per slider moved
     assert facts["slider_lr"] == pytest.approx(0.1)
     assert facts["optimizer_lr"] == pytest.approx(0.1, rel=1e-6)
@@ -75,15 +87,35 @@ print(json.dumps({
 
 
 def test_static_explorer_has_one_frame_per_combination(live):
-    grid = _facts(live, """
+    grid = _facts(
+        live,
+        """
 import json
 print(json.dumps({"lrs": sliders.static_learning_rates, "epochs": sliders.static_epochs}))
-""")
-    cell = next(c for c in live.notebook.cells if "sliders" in c.get("metadata", {}).get("tags", []))
-    html = next(out["data"]["text/html"] for out in cell.outputs if "text/html" in out.get("data", {}))
-    frames = json.loads(re.search(r"const frames = (\{.*?\});", html, re.S).group(1))
-    expected = {f"{lr}|{epochs}" for lr, epochs in itertools.product(grid["lrs"], grid["epochs"])}
+""",
+    )
+    cell = next(
+        c
+        for c in live.notebook.cells
+        if "sliders" in c.get("metadata", {}).get("tags", [])
+    )
+    html = next(
+        out["data"]["text/html"]
+        for out in cell.outputs
+        if "text/html" in out.get("data", {})
+    )
+    frames = json.loads(
+        re.search(r"const frames = (\{.*?\});", html, re.S).group(1)
+    )
+    expected = {
+        f"{lr}|{epochs}"
+        for lr, epochs in itertools.product(grid["lrs"], grid["epochs"])
+    }
     assert len(expected) == len(grid["lrs"]) * len(grid["epochs"]) >= 9
     assert set(frames) == expected
-    assert all(uri.startswith("data:image/png;base64,") for uri in frames.values())
-    assert len(set(frames.values())) == len(frames)  # every frame is a different picture
+    assert all(
+        uri.startswith("data:image/png;base64,") for uri in frames.values()
+    )
+    assert len(set(frames.values())) == len(
+        frames
+    )  # every frame is a different picture

@@ -39,7 +39,9 @@ def _fingerprint():
 
 @pytest.fixture(scope="module")
 def notebook():
-    live = run_until(NOTEBOOK, "sliders", timeout=600)  # per cell: the paper's mini-batch run is slow on a busy CPU
+    live = run_until(
+        NOTEBOOK, "sliders", timeout=600
+    )  # per cell: the paper's mini-batch run is slow on a busy CPU
     live.run(STATE)
     yield live
     live.close()
@@ -88,13 +90,31 @@ def test_dataset_menu_retrains_on_the_other_data(notebook):
     assert after["points"] == points_of(notebook, "blobs")
 
 
-def test_static_explorer_has_one_frame_per_dataset_learning_rate_and_epochs(notebook):
-    cell = next(c for c in notebook.notebook.cells if "sliders" in c.get("metadata", {}).get("tags", []))
-    page = next(out["data"]["text/html"] for out in cell.outputs if "text/html" in out.get("data", {}))
+def test_static_explorer_has_one_frame_per_dataset_learning_rate_and_epochs(
+    notebook,
+):
+    cell = next(
+        c
+        for c in notebook.notebook.cells
+        if "sliders" in c.get("metadata", {}).get("tags", [])
+    )
+    page = next(
+        out["data"]["text/html"]
+        for out in cell.outputs
+        if "text/html" in out.get("data", {})
+    )
     frames = json.loads(re.search(r"const frames = (\{.*?\});", page).group(1))
     # The learning rates the chapter's text suggests trying (0.0001 and 1.0 included) are all on the site.
-    expected = {f"{name}|{lr}|{epochs}" for name in ("circles", "blobs") for lr in (0.0001, 0.001, 0.01, 0.1, 1.0)
-                for epochs in (20, 100, 500)}
+    expected = {
+        f"{name}|{lr}|{epochs}"
+        for name in ("circles", "blobs")
+        for lr in (0.0001, 0.001, 0.01, 0.1, 1.0)
+        for epochs in (20, 100, 500)
+    }
     assert set(frames) == expected
-    assert all(uri.startswith("data:image/png;base64,") for uri in frames.values())
-    assert len(set(frames.values())) == len(frames)  # every run drew a different picture
+    assert all(
+        uri.startswith("data:image/png;base64,") for uri in frames.values()
+    )
+    assert len(set(frames.values())) == len(
+        frames
+    )  # every run drew a different picture

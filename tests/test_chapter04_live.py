@@ -40,15 +40,28 @@ def test_site_version_of_the_explorer_carries_every_run(notebook):
 
 
 def test_upload_guesses_a_real_test_digit(notebook):
-    assert value(notebook, "digit_upload.handle('seven.png', png_bytes(d_test_raw[0]))") is None
+    assert (
+        value(
+            notebook,
+            "digit_upload.handle('seven.png', png_bytes(d_test_raw[0]))",
+        )
+        is None
+    )
     assert value(notebook, "digit_upload.shown[-1]") == "seven.png"
-    assert value(notebook, "digit_upload.figure.axes[1].get_title()").startswith("guess: 7")
+    assert value(
+        notebook, "digit_upload.figure.axes[1].get_title()"
+    ).startswith("guess: 7")
 
 
 def test_upload_of_a_file_that_is_not_an_image_prints_one_line(notebook):
-    message = value(notebook, "digit_upload.handle('notes.txt', b'not a picture')")
+    message = value(
+        notebook, "digit_upload.handle('notes.txt', b'not a picture')"
+    )
     assert message and "\n" not in message and "notes.txt" in message
-    assert value(notebook, "digit_upload.handle('empty.png', b'')") == "'empty.png' is empty (0 bytes): choose a photo file."
+    assert (
+        value(notebook, "digit_upload.handle('empty.png', b'')")
+        == "'empty.png' is empty (0 bytes): choose a photo file."
+    )
 
 
 def test_website_version_of_the_upload_shows_three_real_test_digits(notebook):

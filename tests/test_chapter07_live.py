@@ -54,18 +54,30 @@ def test_a_real_face_is_shown_with_bands_and_a_number(notebook):
     title = " ".join(state["titles"])
     assert "as the network sees it" in title
     assert re.search(r"age as a number: -?\d+ years", title)
-    assert len(re.findall(r"(<=\d+|>90) \d+%", title)) == 3  # the top three bands with their probabilities
-    probabilities = call(notebook, "age_model.predict(images.to_model_input(FACE, spec.size, spec.color), "
-                                   "verbose=0)[0].tolist()")
-    assert len(probabilities) == 10 and sum(probabilities) == pytest.approx(1, abs=1e-4)
+    assert (
+        len(re.findall(r"(<=\d+|>90) \d+%", title)) == 3
+    )  # the top three bands with their probabilities
+    probabilities = call(
+        notebook,
+        "age_model.predict(images.to_model_input(FACE, spec.size, spec.color), "
+        "verbose=0)[0].tolist()",
+    )
+    assert len(probabilities) == 10 and sum(probabilities) == pytest.approx(
+        1, abs=1e-4
+    )
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("empty.jpg", "b''", "is empty"),
-    ("notes.txt", "b'hello, not a photo'", "not an image file"),
-    ("cut.jpg", "FACE[:400]", "truncated or corrupt"),
-])
-def test_bad_files_get_one_line_and_the_button_keeps_working(notebook, name, content, words):
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("empty.jpg", "b''", "is empty"),
+        ("notes.txt", "b'hello, not a photo'", "not an image file"),
+        ("cut.jpg", "FACE[:400]", "truncated or corrupt"),
+    ],
+)
+def test_bad_files_get_one_line_and_the_button_keeps_working(
+    notebook, name, content, words
+):
     before = call(notebook, "len(upload.messages)")
     state = call(notebook, f'_upload("{name}", {content})')
     assert len(state["messages"]) == before + 1
@@ -77,12 +89,22 @@ def test_bad_files_get_one_line_and_the_button_keeps_working(notebook, name, con
 
 
 def test_the_website_upload_shows_three_example_faces(notebook):
-    cell = next(c for c in notebook.notebook.cells if "upload" in c.get("metadata", {}).get("tags", []))
-    page = next(out["data"]["text/html"] for out in cell.outputs if "text/html" in out.get("data", {}))
+    cell = next(
+        c
+        for c in notebook.notebook.cells
+        if "upload" in c.get("metadata", {}).get("tags", [])
+    )
+    page = next(
+        out["data"]["text/html"]
+        for out in cell.outputs
+        if "text/html" in out.get("data", {})
+    )
     page = "".join(page)
     assert 'class="nnbook-upload"' in page
     assert page.count("<img data-example") == 3
-    assert len(set(re.findall(r'src="(data:image/png;base64,[^"]+)"', page))) == 3
+    assert (
+        len(set(re.findall(r'src="(data:image/png;base64,[^"]+)"', page))) == 3
+    )
 
 
 def test_learning_rate_and_epochs_redraw(notebook):
@@ -91,14 +113,21 @@ def test_learning_rate_and_epochs_redraw(notebook):
     assert set(before["lengths"]) == {"0.0003", "0.001", "0.003"}
     notebook.run("sliders.controls['learning rate'].value = 0.003")
     moved = call(notebook, "_sliders()")
-    assert moved["draws"] == before["draws"] + 1 and moved["png"] != before["png"]
+    assert (
+        moved["draws"] == before["draws"] + 1 and moved["png"] != before["png"]
+    )
     notebook.run("sliders.epochs.value = 2")
     scrubbed = call(notebook, "_sliders()")
-    assert scrubbed["draws"] == moved["draws"] + 1 and scrubbed["png"] != moved["png"]
+    assert (
+        scrubbed["draws"] == moved["draws"] + 1
+        and scrubbed["png"] != moved["png"]
+    )
 
 
 def test_retrain_trains_the_chosen_setting_live(notebook):
-    notebook.run("sliders.controls['learning rate'].value = 0.0003\nsliders.epochs.value = 1")
+    notebook.run(
+        "sliders.controls['learning rate'].value = 0.0003\nsliders.epochs.value = 1"
+    )
     before = call(notebook, "_sliders()")
     notebook.run("sliders.button.click()")
     after = call(notebook, "_sliders()")
@@ -107,18 +136,47 @@ def test_retrain_trains_the_chosen_setting_live(notebook):
 
 
 def test_the_website_explorer_holds_the_three_recorded_runs(notebook):
-    cell = next(c for c in notebook.notebook.cells if "sliders" in c.get("metadata", {}).get("tags", []))
-    page = "".join(next(out["data"]["text/html"] for out in cell.outputs if "text/html" in out.get("data", {})))
-    assert 'class="nnbook-explorer"' in page and "data-picture" in page and "data-param" in page
+    cell = next(
+        c
+        for c in notebook.notebook.cells
+        if "sliders" in c.get("metadata", {}).get("tags", [])
+    )
+    page = "".join(
+        next(
+            out["data"]["text/html"]
+            for out in cell.outputs
+            if "text/html" in out.get("data", {})
+        )
+    )
+    assert (
+        'class="nnbook-explorer"' in page
+        and "data-picture" in page
+        and "data-param" in page
+    )
     data = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
     assert set(data["runs"]) == {"0.0003", "0.001", "0.003"}
-    assert all(len(run["val_accuracy"]) == len(run["accuracy"]) > 1 for run in data["runs"].values())
+    assert all(
+        len(run["val_accuracy"]) == len(run["accuracy"]) > 1
+        for run in data["runs"].values()
+    )
 
 
 def test_both_age_models_are_saved_and_load_back_with_their_bands(notebook):
     """Section 8 saves ``age_10`` (10-year bands) and ``age_5`` (our 19 five-year bands) for the model web."""
-    saved = call(notebook, '{name: models.load(name)[1].class_names for name in ("age_10", "age_5")}')
-    assert saved["age_10"] == call(notebook, "BANDS_10") and len(saved["age_10"]) == 10
-    assert saved["age_5"] == call(notebook, "BANDS_5") and len(saved["age_5"]) == 19
-    shapes = call(notebook, '[list(models.load(n)[0].output_shape) for n in ("age_10", "age_5")]')
+    saved = call(
+        notebook,
+        '{name: models.load(name)[1].class_names for name in ("age_10", "age_5")}',
+    )
+    assert (
+        saved["age_10"] == call(notebook, "BANDS_10")
+        and len(saved["age_10"]) == 10
+    )
+    assert (
+        saved["age_5"] == call(notebook, "BANDS_5")
+        and len(saved["age_5"]) == 19
+    )
+    shapes = call(
+        notebook,
+        '[list(models.load(n)[0].output_shape) for n in ("age_10", "age_5")]',
+    )
     assert shapes == [[None, 10], [None, 19]]

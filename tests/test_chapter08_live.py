@@ -42,7 +42,9 @@ def explorer(notebook) -> dict:
 def photo_bytes() -> bytes:
     rng = np.random.default_rng(0)
     buffer = io.BytesIO()
-    Image.fromarray(rng.integers(0, 255, (90, 120, 3), dtype=np.uint8)).save(buffer, format="PNG")
+    Image.fromarray(rng.integers(0, 255, (90, 120, 3), dtype=np.uint8)).save(
+        buffer, format="PNG"
+    )
     return buffer.getvalue()
 
 
@@ -58,7 +60,11 @@ print(json.dumps({{"result": result, "shown": upload.shown, "image": list(axes[0
     state = json.loads(out.strip().splitlines()[-1])
     assert state["result"] is None and state["shown"] == ["photo.png"]
     assert state["image"] == [32, 32, 3]  # the view the model gets
-    assert state["bars"] == 3 and state["title"].startswith("top 3: ") and state["title"].count("%") == 3
+    assert (
+        state["bars"] == 3
+        and state["title"].startswith("top 3: ")
+        and state["title"].count("%") == 3
+    )
 
 
 def test_upload_of_a_bad_or_empty_file_prints_one_line(notebook):
@@ -72,7 +78,9 @@ print(json.dumps([upload.handle("notes.txt", b"not an image at all"), upload.han
     assert shown == 1  # the earlier photo only; the button keeps working
 
 
-def test_saved_models_take_to_model_input_and_agree_with_the_display(notebook, tmp_path):
+def test_saved_models_take_to_model_input_and_agree_with_the_display(
+    notebook, tmp_path
+):
     path = tmp_path / "photo.png"
     path.write_bytes(photo_bytes())
     out = notebook.run(f"""
@@ -93,10 +101,16 @@ print(json.dumps({{"same": bool(np.allclose(p_served, p_chapter, atol=1e-5)), "s
 
 def test_learning_rate_control_switches_the_recorded_run(notebook):
     before = explorer(notebook)
-    assert before["setting"] == [0.002] and set(before["run_lengths"]) == {"0.0002", "0.002", "0.02"}
+    assert before["setting"] == [0.002] and set(before["run_lengths"]) == {
+        "0.0002",
+        "0.002",
+        "0.02",
+    }
     notebook.run("sliders.controls['learning rate'].value = 0.02")
     after = explorer(notebook)
-    assert after["draws"] == before["draws"] + 1 and after["png"] != before["png"]
+    assert (
+        after["draws"] == before["draws"] + 1 and after["png"] != before["png"]
+    )
     assert after["setting"] == [0.02]
 
 
@@ -104,7 +118,11 @@ def test_epochs_slider_redraws(notebook):
     before = explorer(notebook)
     notebook.run("sliders.epochs.value = 2")
     after = explorer(notebook)
-    assert after["draws"] == before["draws"] + 1 and after["png"] != before["png"] and after["epochs"] == 2
+    assert (
+        after["draws"] == before["draws"] + 1
+        and after["png"] != before["png"]
+        and after["epochs"] == 2
+    )
 
 
 def test_retrain_trains_the_setting_live(notebook):
@@ -112,12 +130,22 @@ def test_retrain_trains_the_setting_live(notebook):
     notebook.run("sliders.retrain()")
     after = explorer(notebook)
     assert after["retrains"] == before["retrains"] + 1
-    assert after["run_lengths"][str(after["setting"][0])] == after["epochs"] == 2  # retrained for 2 epochs
+    assert (
+        after["run_lengths"][str(after["setting"][0])] == after["epochs"] == 2
+    )  # retrained for 2 epochs
 
 
 def test_static_explorer_and_upload_follow_the_site_contract(notebook):
-    out = notebook.run("print(json.dumps([sliders.to_html(), upload.to_html()]))")
+    out = notebook.run(
+        "print(json.dumps([sliders.to_html(), upload.to_html()]))"
+    )
     explorer_html, upload_html = json.loads(out.strip().splitlines()[-1])
-    assert 'class="nnbook-explorer"' in explorer_html and "data-param" in explorer_html
+    assert (
+        'class="nnbook-explorer"' in explorer_html
+        and "data-param" in explorer_html
+    )
     assert "data-picture" in explorer_html and "data-epochs" in explorer_html
-    assert 'class="nnbook-upload"' in upload_html and upload_html.count("img data-example") == 2
+    assert (
+        'class="nnbook-upload"' in upload_html
+        and upload_html.count("img data-example") == 2
+    )

@@ -30,7 +30,9 @@ def _fingerprint():
 
 @pytest.fixture(scope="module")
 def notebook():
-    live = run_until(NOTEBOOK, "explorer", timeout=1800)   # per cell; the 12 runs take ~1 min on an idle machine
+    live = run_until(
+        NOTEBOOK, "explorer", timeout=1800
+    )  # per cell; the 12 runs take ~1 min on an idle machine
     live.run(STATE)
     yield live
     live.close()
@@ -41,21 +43,27 @@ def state(notebook) -> dict:
 
 
 def test_the_explorer_has_the_four_controls_over_all_twelve_runs(notebook):
-    info = json.loads(notebook.run(
-        "print(json.dumps({'controls': list(explorer.controls), 'max': explorer.epochs.max, 'epochs': EPOCHS, "
-        "'runs': len(explorer.runs), 'retrain': explorer.retrain_fn is train_run}))"))
+    info = json.loads(
+        notebook.run(
+            "print(json.dumps({'controls': list(explorer.controls), 'max': explorer.epochs.max, 'epochs': EPOCHS, "
+            "'runs': len(explorer.runs), 'retrain': explorer.retrain_fn is train_run}))"
+        )
+    )
     assert info["controls"] == ["model", "augmentation", "learning rate"]
     assert info["max"] == info["epochs"]
     assert info["runs"] == 12
     assert info["retrain"]
 
 
-@pytest.mark.parametrize("code", [
-    'explorer.controls["model"].value = "Dense"',
-    'explorer.controls["augmentation"].value = "on"',
-    'explorer.controls["learning rate"].value = 0.01',
-    "explorer.epochs.value = 3",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'explorer.controls["model"].value = "Dense"',
+        'explorer.controls["augmentation"].value = "on"',
+        'explorer.controls["learning rate"].value = 0.01',
+        "explorer.epochs.value = 3",
+    ],
+)
 def test_every_control_redraws_the_curves(notebook, code):
     before = state(notebook)
     notebook.run(code)
@@ -65,23 +73,41 @@ def test_every_control_redraws_the_curves(notebook, code):
 
 
 def test_retrain_replaces_the_chosen_run_with_a_live_one(notebook):
-    notebook.run('explorer.controls["model"].value = "Dense"\nexplorer.controls["augmentation"].value = "off"\n'
-                 'explorer.controls["learning rate"].value = 0.001\nexplorer.epochs.value = 2')
+    notebook.run(
+        'explorer.controls["model"].value = "Dense"\nexplorer.controls["augmentation"].value = "off"\n'
+        'explorer.controls["learning rate"].value = 0.001\nexplorer.epochs.value = 2'
+    )
     before = state(notebook)
     notebook.run("explorer.retrain()")
     after = state(notebook)
     assert after["retrains"] == before["retrains"] + 1
-    assert after["lengths"]["Dense|off|0.001"] == 2          # the live run trained for the slider's 2 epochs
+    assert (
+        after["lengths"]["Dense|off|0.001"] == 2
+    )  # the live run trained for the slider's 2 epochs
     assert before["lengths"]["Dense|off|0.001"] > 2
     assert after["png"] != before["png"]
 
 
 def test_the_page_explorer_carries_every_run_and_the_four_controls(notebook):
-    cell = next(c for c in notebook.notebook.cells if "explorer" in c.get("metadata", {}).get("tags", []))
-    page = next(out["data"]["text/html"] for out in cell.outputs if "text/html" in out.get("data", {}))
+    cell = next(
+        c
+        for c in notebook.notebook.cells
+        if "explorer" in c.get("metadata", {}).get("tags", [])
+    )
+    page = next(
+        out["data"]["text/html"]
+        for out in cell.outputs
+        if "text/html" in out.get("data", {})
+    )
     assert 'class="nnbook-explorer"' in page
-    assert len(re.findall(r"data-param=", page)) == 3 and "data-epochs" in page and "data-picture" in page
+    assert (
+        len(re.findall(r"data-param=", page)) == 3
+        and "data-epochs" in page
+        and "data-picture" in page
+    )
     data = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
     assert data["names"] == ["model", "augmentation", "learning rate"]
     assert len(data["runs"]) == 12
-    assert {len(run["val_accuracy"]) for run in data["runs"].values()} == {int(notebook.run("print(EPOCHS)"))}
+    assert {len(run["val_accuracy"]) for run in data["runs"].values()} == {
+        int(notebook.run("print(EPOCHS)"))
+    }

@@ -12,7 +12,9 @@ from nnbook.checks import age as check
 
 @pytest.mark.parametrize("answer", [7, np.int64(7), 7.0, "<=40", " <= 40 "])
 def test_band_of_age_accepts_index_or_name(answer, capsys):
-    assert check.band_of_age(answer)  # the exercise's default: 40 years, 5-year bands
+    assert check.band_of_age(
+        answer
+    )  # the exercise's default: 40 years, 5-year bands
     assert "Correct" in capsys.readouterr().out
 
 
@@ -21,7 +23,12 @@ def test_the_exercise_catches_the_floor_division_slip(capsys):
     assert 40 // 5 != int(datasets.age_bin(40, 5))
     assert not check.band_of_age(40 // 5)
     out = capsys.readouterr().out
-    assert "Not yet" in out and "40 // 5 = 8" in out and "including 5" in out and "counted from 0" in out
+    assert (
+        "Not yet" in out
+        and "40 // 5 = 8" in out
+        and "including 5" in out
+        and "counted from 0" in out
+    )
 
 
 def test_at_37_the_slip_would_go_unnoticed():
@@ -30,7 +37,9 @@ def test_at_37_the_slip_would_go_unnoticed():
     assert check.band_of_age(37 // 5, age=37)
 
 
-@pytest.mark.parametrize("answer, hint", [(3, "ceil(age / 5) - 1"), (6, "ceil(age / 5) - 1")])
+@pytest.mark.parametrize(
+    "answer, hint", [(3, "ceil(age / 5) - 1"), (6, "ceil(age / 5) - 1")]
+)
 def test_band_of_age_hints(answer, hint, capsys):
     assert not check.band_of_age(answer)
     out = capsys.readouterr().out
@@ -38,14 +47,18 @@ def test_band_of_age_hints(answer, hint, capsys):
 
 
 def test_counting_from_one_away_from_a_band_edge(capsys):
-    assert not check.band_of_age(8, age=37)  # 37 is in '<=40', index 7; 8 is counting from 1
+    assert not check.band_of_age(
+        8, age=37
+    )  # 37 is in '<=40', index 7; 8 is counting from 1
     out = capsys.readouterr().out
     assert "counted from 0" in out and "//" not in out
 
 
 def test_band_of_age_floor_division_slip_at_a_band_edge(capsys):
     assert check.band_of_age(4, age=40, width=10) is not None
-    assert not check.band_of_age(4, age=40, width=10)  # 40 // 10 = 4, but 40 belongs to '<=40' (index 3)
+    assert not check.band_of_age(
+        4, age=40, width=10
+    )  # 40 // 10 = 4, but 40 belongs to '<=40' (index 3)
     assert "including 10" in capsys.readouterr().out
     assert check.band_of_age(9, age=95, width=10)
 
@@ -64,12 +77,23 @@ def test_extra_parameters_agree_with_keras(capsys):
             gender = keras.Input((1,))
             inputs.append(gender)
             x = keras.layers.Concatenate()([x, gender])
-        return keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Dense(250)(x)))
+        return keras.Model(
+            inputs, keras.layers.Dense(10)(keras.layers.Dense(250)(x))
+        )
 
-    assert check.extra_parameters_for_gender(model(True).count_params() - model(False).count_params())
+    assert check.extra_parameters_for_gender(
+        model(True).count_params() - model(False).count_params()
+    )
 
 
-@pytest.mark.parametrize("answer, hint", [(251, "keeps its biases"), (1, "every neuron"), (500, "one weight per neuron")])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (251, "keeps its biases"),
+        (1, "every neuron"),
+        (500, "one weight per neuron"),
+    ],
+)
 def test_extra_parameters_hints(answer, hint, capsys):
     assert not check.extra_parameters_for_gender(answer)
     assert hint in capsys.readouterr().out

@@ -9,11 +9,21 @@ from nnbook.checks import cifar as check
 
 
 def test_conv_bn_counts_agree_with_keras():
-    block = keras.Sequential([keras.Input((32, 32, check.BLOCK_IN)),
-                              keras.layers.Conv2D(check.BLOCK_FILTERS, check.BLOCK_KERNEL, padding="same"),
-                              keras.layers.BatchNormalization()])
+    block = keras.Sequential(
+        [
+            keras.Input((32, 32, check.BLOCK_IN)),
+            keras.layers.Conv2D(
+                check.BLOCK_FILTERS, check.BLOCK_KERNEL, padding="same"
+            ),
+            keras.layers.BatchNormalization(),
+        ]
+    )
     fixed = sum(int(np.prod(w.shape)) for w in block.non_trainable_weights)
-    assert check.conv_bn_counts() == (block.count_params(), fixed) == (18_752, 128)
+    assert (
+        check.conv_bn_counts()
+        == (block.count_params(), fixed)
+        == (18_752, 128)
+    )
 
 
 def test_conv_bn_params(capsys):
@@ -38,7 +48,9 @@ def test_restored_epoch(capsys):
 
 def test_auc_meaning(capsys):
     assert check.auc_meaning("b") and check.auc_meaning(" B ")
-    assert "micro-average" in capsys.readouterr().out   # Keras pools the classes, it does not average them
+    assert (
+        "micro-average" in capsys.readouterr().out
+    )  # Keras pools the classes, it does not average them
     assert not check.auc_meaning("a")
     assert not check.auc_meaning(...)
 
@@ -51,12 +63,26 @@ def test_top_k_accuracy(capsys):
     def top1_only(p, y, k):
         return np.mean(p.argmax(axis=1) == y)
 
-    def unfinished(p, y, k):
-        ...
+    def unfinished(p, y, k): ...
 
-    assert check.reference_top_k_accuracy(check.TOP_K_PROBS, check.TOP_K_LABELS, 1) == 0.2
-    assert check.reference_top_k_accuracy(check.TOP_K_PROBS, check.TOP_K_LABELS, 2) == 0.6
-    assert check.reference_top_k_accuracy(check.TOP_K_PROBS, check.TOP_K_LABELS, 3) == 1.0
+    assert (
+        check.reference_top_k_accuracy(
+            check.TOP_K_PROBS, check.TOP_K_LABELS, 1
+        )
+        == 0.2
+    )
+    assert (
+        check.reference_top_k_accuracy(
+            check.TOP_K_PROBS, check.TOP_K_LABELS, 2
+        )
+        == 0.6
+    )
+    assert (
+        check.reference_top_k_accuracy(
+            check.TOP_K_PROBS, check.TOP_K_LABELS, 3
+        )
+        == 1.0
+    )
     assert check.top_k_accuracy(right)
     assert not check.top_k_accuracy(top1_only)
     assert not check.top_k_accuracy(unfinished)

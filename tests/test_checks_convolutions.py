@@ -21,7 +21,9 @@ def solution_conv2d(x, kernels, stride=1):
     out = np.zeros((rows, cols, filters))
     for i in range(rows):
         for j in range(cols):
-            window = x[i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+            window = x[
+                i * stride : i * stride + kh, j * stride : j * stride + kw, :
+            ]
             for f in range(filters):
                 out[i, j, f] = np.sum(window * kernels[:, :, :, f])
     return out
@@ -35,30 +37,63 @@ def test_solutions_pass(capsys):
     assert "Not yet" not in out and out.count("Correct") == 3
 
 
-@pytest.mark.parametrize("check_fn", [check.conv_output_shape, check.conv_params, check.conv2d])
+@pytest.mark.parametrize(
+    "check_fn", [check.conv_output_shape, check.conv_params, check.conv2d]
+)
 @pytest.mark.parametrize("empty", [..., None])
 def test_empty_answer_gives_a_hint_not_an_error(check_fn, empty, capsys):
     assert not check_fn(empty)
     assert "Not yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("size, kernel, stride, padding", [(64, 5, 2, 0), (32, 3, 1, 0), (32, 3, 1, 1),
-                                                           (28, 5, 1, 2), (15, 3, 2, 1), (10, 4, 3, 0)])
-def test_expected_output_shape_agrees_with_keras(size, kernel, stride, padding):
-    layers = [keras.Input((size, size, 3)), keras.layers.ZeroPadding2D(padding),
-              keras.layers.Conv2D(7, kernel, strides=stride)]
+@pytest.mark.parametrize(
+    "size, kernel, stride, padding",
+    [
+        (64, 5, 2, 0),
+        (32, 3, 1, 0),
+        (32, 3, 1, 1),
+        (28, 5, 1, 2),
+        (15, 3, 2, 1),
+        (10, 4, 3, 0),
+    ],
+)
+def test_expected_output_shape_agrees_with_keras(
+    size, kernel, stride, padding
+):
+    layers = [
+        keras.Input((size, size, 3)),
+        keras.layers.ZeroPadding2D(padding),
+        keras.layers.Conv2D(7, kernel, strides=stride),
+    ]
     model = keras.Sequential(layers)
-    assert tuple(model.output_shape[1:]) == check.expected_output_shape(size, kernel, stride, padding, 7)
+    assert tuple(model.output_shape[1:]) == check.expected_output_shape(
+        size, kernel, stride, padding, 7
+    )
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda n, k, s, p, f: ((n - k + 2 * p) / s + 1,) * 2 + (f,), "round the division down"),
-    (lambda n, k, s, p, f: ((n - k + 2 * p) + 1,) * 2 + (f,), "left out the stride"),
-    (lambda n, k, s, p, f: ((n - k + 2 * p) // s + 1,) * 2 + (3,), "number of filters"),
-    (lambda n, k, s, p, f: (n // s, n // s, f), "'same' padding"),
-    (lambda n, k, s, p, f: ((n - k) // s + 1,) * 2 + (f,), "(n - k + 2p) / s + 1"),
-    (lambda n, k, s, p, f: (n, n), "three numbers"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (
+            lambda n, k, s, p, f: ((n - k + 2 * p) / s + 1,) * 2 + (f,),
+            "round the division down",
+        ),
+        (
+            lambda n, k, s, p, f: ((n - k + 2 * p) + 1,) * 2 + (f,),
+            "left out the stride",
+        ),
+        (
+            lambda n, k, s, p, f: ((n - k + 2 * p) // s + 1,) * 2 + (3,),
+            "number of filters",
+        ),
+        (lambda n, k, s, p, f: (n // s, n // s, f), "'same' padding"),
+        (
+            lambda n, k, s, p, f: ((n - k) // s + 1,) * 2 + (f,),
+            "(n - k + 2p) / s + 1",
+        ),
+        (lambda n, k, s, p, f: (n, n), "three numbers"),
+    ],
+)
 def test_output_shape_hints(wrong, hint, capsys):
     assert not check.conv_output_shape(wrong)
     assert hint in capsys.readouterr().out
@@ -69,14 +104,17 @@ def test_output_shape_error_in_learner_code_is_reported(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (5 * 5 * 64 * 128, "not the biases"),
-    (5 * 5 * 128 + 128, "ALL input channels"),
-    (5 * 5 * 64 + 1, "one filter"),
-    (5 * 64 * 128 + 128, "k × k"),
-    (12345, "one bias"),
-    ("many", "number"),
-])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (5 * 5 * 64 * 128, "not the biases"),
+        (5 * 5 * 128 + 128, "ALL input channels"),
+        (5 * 5 * 64 + 1, "one filter"),
+        (5 * 64 * 128 + 128, "k × k"),
+        (12345, "one bias"),
+        ("many", "number"),
+    ],
+)
 def test_conv_params_hints(answer, hint, capsys):
     assert not check.conv_params(answer)
     assert hint in capsys.readouterr().out
@@ -84,11 +122,15 @@ def test_conv_params_hints(answer, hint, capsys):
 
 def test_keras_reference_matches_the_solution():
     for (x, kernels, stride), expected in check.conv_cases(seed=1):
-        np.testing.assert_allclose(solution_conv2d(x, kernels, stride), expected, atol=1e-4)
+        np.testing.assert_allclose(
+            solution_conv2d(x, kernels, stride), expected, atol=1e-4
+        )
 
 
 def test_conv2d_flipped_kernel_gets_the_cross_correlation_hint(capsys):
-    assert not check.conv2d(lambda x, k, s=1: solution_conv2d(x, k[::-1, ::-1], s))
+    assert not check.conv2d(
+        lambda x, k, s=1: solution_conv2d(x, k[::-1, ::-1], s)
+    )
     assert "cross-correlation" in capsys.readouterr().out
 
 
@@ -114,8 +156,7 @@ def test_conv2d_errors_and_non_functions_are_reported(capsys):
 
 @pytest.mark.parametrize("check_fn", [check.conv_output_shape, check.conv2d])
 def test_function_still_holding_ellipsis_gets_a_clear_hint(check_fn, capsys):
-    def unfinished(*args):
-        ...
+    def unfinished(*args): ...
 
     assert not check_fn(unfinished)
     out = capsys.readouterr().out

@@ -38,27 +38,38 @@ def test_solutions_pass(capsys):
     assert "Not yet" not in out and out.count("Correct") == 9
 
 
-@pytest.mark.parametrize("check_fn", [check.neuron_output, check.sigmoid, check.sigmoid_derivative,
-                                      check.gradient_step, check.pick_activations, check.steps_per_epoch])
+@pytest.mark.parametrize(
+    "check_fn",
+    [
+        check.neuron_output,
+        check.sigmoid,
+        check.sigmoid_derivative,
+        check.gradient_step,
+        check.pick_activations,
+        check.steps_per_epoch,
+    ],
+)
 def test_empty_answer_gives_a_hint_not_an_error(check_fn, capsys):
     assert not check_fn(...)
     assert "Not yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (X @ W + B, "weighted sum"),
-    (solution_sigmoid(X @ W), "left out the bias"),
-    (1.0, "step function"),
-    (X * W, "element by element"),
-])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (X @ W + B, "weighted sum"),
+        (solution_sigmoid(X @ W), "left out the bias"),
+        (1.0, "step function"),
+        (X * W, "element by element"),
+    ],
+)
 def test_neuron_output_hints(answer, hint, capsys):
     assert not check.neuron_output(answer)
     assert hint in capsys.readouterr().out
 
 
 def test_function_still_empty_gets_a_return_hint(capsys):
-    def my_sigmoid(z):
-        ...
+    def my_sigmoid(z): ...
 
     assert not check.sigmoid(my_sigmoid)
     assert not check.sigmoid_derivative(my_sigmoid)
@@ -81,14 +92,19 @@ def test_sigmoid_derivative_common_slip(capsys):
     assert "s * (1 - s)" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, hint", [(-0.6, "uphill"), (6.0, "learning rate"), (-6.0, "not the new position")])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [(-0.6, "uphill"), (6.0, "learning rate"), (-6.0, "not the new position")],
+)
 def test_gradient_step_hints(answer, hint, capsys):
     assert not check.gradient_step(answer)
     assert hint in capsys.readouterr().out
 
 
 def test_pick_activations_explains_the_wrong_one(capsys):
-    answers = dict(SOLUTION_ACTIVATIONS, **{"hidden layers of a deep network": "sigmoid"})
+    answers = dict(
+        SOLUTION_ACTIVATIONS, **{"hidden layers of a deep network": "sigmoid"}
+    )
     assert not check.pick_activations(answers)
     out = capsys.readouterr().out
     assert out.count("Correct") == 3 and "vanish" in out
@@ -107,7 +123,10 @@ def test_pick_activations_needs_a_dict(capsys):
     assert "dict" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, hint", [(31, "round up"), (31.25, "whole number"), (32000, "divide")])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [(31, "round up"), (31.25, "whole number"), (32000, "divide")],
+)
 def test_steps_per_epoch_hints(answer, hint, capsys):
     assert not check.steps_per_epoch(answer)
     assert hint in capsys.readouterr().out

@@ -12,7 +12,10 @@ def test_step_fires_only_above_zero():
     assert check.step(np.array([-1.0, 0.0, 0.5])).tolist() == [0, 0, 1]
 
 
-@pytest.mark.parametrize("weights, bias", [([1, 1], -0.5), (np.array([0.3, 0.3]), -0.1), ((2.0, 5.0), -1.5)])
+@pytest.mark.parametrize(
+    "weights, bias",
+    [([1, 1], -0.5), (np.array([0.3, 0.3]), -0.1), ((2.0, 5.0), -1.5)],
+)
 def test_or_gate_accepts_solutions(weights, bias, capsys):
     assert check.or_gate(weights, bias)
     assert "Correct" in capsys.readouterr().out
@@ -47,7 +50,9 @@ def test_boundary_value_zero_does_not_fire(capsys):
     assert "x = (0, 1)" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("weights, bias", [(..., ...), ([1, 1], ...), (None, 0)])
+@pytest.mark.parametrize(
+    "weights, bias", [(..., ...), ([1, 1], ...), (None, 0)]
+)
 def test_gates_do_not_raise_while_empty(weights, bias, capsys):
     assert not check.or_gate(weights, bias)
     assert "still empty" in capsys.readouterr().out
@@ -64,10 +69,14 @@ def test_gates_reject_wrong_shapes(capsys):
 def test_epochs_prediction_within_tolerance(capsys):
     assert check.epochs_prediction(240, 245)
     assert "245" in capsys.readouterr().out
-    assert check.epochs_prediction(200, 245)  # 18 % off, inside the default 25 %
+    assert check.epochs_prediction(
+        200, 245
+    )  # 18 % off, inside the default 25 %
 
 
-@pytest.mark.parametrize("guess, word", [(1200, "too many"), (24, "too few"), (100, "too few")])
+@pytest.mark.parametrize(
+    "guess, word", [(1200, "too many"), (24, "too few"), (100, "too few")]
+)
 def test_epochs_prediction_far_off_gives_the_scaling_hint(guess, word, capsys):
     assert not check.epochs_prediction(guess, 245)
     out = capsys.readouterr().out
@@ -95,7 +104,12 @@ def test_xor_reason(capsys):
     assert set(check.XOR_REASONS) == {"a", "b", "c", "d"}
 
 
-XOR_SOLUTION = (np.array([[1, -1], [1, -1]]), np.array([-0.5, 1.5]), np.array([1, 1]), -1.5)
+XOR_SOLUTION = (
+    np.array([[1, -1], [1, -1]]),
+    np.array([-0.5, 1.5]),
+    np.array([1, 1]),
+    -1.5,
+)
 
 
 def test_xor_network_accepts_or_nand_and(capsys):
@@ -106,9 +120,13 @@ def test_xor_network_accepts_or_nand_and(capsys):
 
 def test_xor_network_reports_hidden_values(capsys):
     hidden_weights, hidden_bias, output_weights, _ = XOR_SOLUTION
-    assert not check.xor_network(hidden_weights, hidden_bias, output_weights, -0.5)  # output is OR of h
+    assert not check.xor_network(
+        hidden_weights, hidden_bias, output_weights, -0.5
+    )  # output is OR of h
     out = capsys.readouterr().out
-    assert "x = (0, 0)" in out and "h = [0, 1]" in out and "AND of the two" in out
+    assert (
+        "x = (0, 0)" in out and "h = [0, 1]" in out and "AND of the two" in out
+    )
 
 
 def test_xor_network_transposed_or_wrong_shapes(capsys):

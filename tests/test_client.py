@@ -19,8 +19,13 @@ from nnbook import client, models, serve
 def url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("models")
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Flatten(),
-                              keras.layers.Dense(2, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
     models.save(model, "tiny", ["a", "b"], folder)
     server = serve.start_in_background(serve.create_app(folder))
     yield server.url
@@ -29,23 +34,39 @@ def url(tmp_path_factory):
 
 def photo() -> bytes:
     buffer = io.BytesIO()
-    Image.fromarray(np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)).save(buffer, "PNG")
+    Image.fromarray(
+        np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    ).save(buffer, "PNG")
     return buffer.getvalue()
 
 
 def test_encode_multipart_is_what_a_server_parses():
     content = photo()
-    body, content_type = client.encode_multipart({"image": ("p.png", content, "image/png")})
+    body, content_type = client.encode_multipart(
+        {"image": ("p.png", content, "image/png")}
+    )
     assert content_type.startswith("multipart/form-data; boundary=nnbook-")
     app = serve.Flask("probe")
 
     @app.post("/")
     def echo():
         upload = serve.request.files["image"]
-        return {"name": upload.filename, "size": len(upload.read()), "type": upload.mimetype}
+        return {
+            "name": upload.filename,
+            "size": len(upload.read()),
+            "type": upload.mimetype,
+        }
 
-    answer = app.test_client().post("/", data=body, content_type=content_type).get_json()
-    assert answer == {"name": "p.png", "size": len(content), "type": "image/png"}
+    answer = (
+        app.test_client()
+        .post("/", data=body, content_type=content_type)
+        .get_json()
+    )
+    assert answer == {
+        "name": "p.png",
+        "size": len(content),
+        "type": "image/png",
+    }
     assert client.FIELD == serve.FIELD
 
 
@@ -55,14 +76,28 @@ def test_load_test_counts_requests_and_errors(url):
     assert result.percentile_ms(50) > 0 and result.per_second > 0
     failing = client.load_test(url, "nope", photo(), requests=5, clients=2)
     assert len(failing.errors) == 5 and "HTTP 404" in failing.errors[0]
-    assert "20 requests from 3 clients" in result.summary() and "0 errors" in result.summary()
+    assert (
+        "20 requests from 3 clients" in result.summary()
+        and "0 errors" in result.summary()
+    )
 
 
 def test_screenshot_without_a_browser_is_none(tmp_path, url):
-    assert client.screenshot_page(url, tmp_path / "p.png", chromium=str(tmp_path / "no-chromium")) is None
+    assert (
+        client.screenshot_page(
+            url, tmp_path / "p.png", chromium=str(tmp_path / "no-chromium")
+        )
+        is None
+    )
 
 
 def test_the_client_is_not_in_the_server_and_imports_no_flask():
-    assert not hasattr(serve, "load_test") and not hasattr(serve, "screenshot_page")
+    assert not hasattr(serve, "load_test") and not hasattr(
+        serve, "screenshot_page"
+    )
     code = "import sys, nnbook.client; assert 'flask' not in sys.modules and 'waitress' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )

@@ -7,7 +7,10 @@ import nnbook
 from nnbook import config
 
 
-@pytest.mark.parametrize("value, expected", [("quick", "quick"), ("full", "full"), (" QUICK ", "quick"), ("", "auto")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [("quick", "quick"), ("full", "full"), (" QUICK ", "quick"), ("", "auto")],
+)
 def test_requested_mode_reads_the_environment(monkeypatch, value, expected):
     monkeypatch.setenv("NNBOOK_MODE", value)
     assert config.requested_mode() == expected
@@ -15,7 +18,10 @@ def test_requested_mode_reads_the_environment(monkeypatch, value, expected):
 
 def test_invalid_mode_names_the_allowed_values(monkeypatch):
     monkeypatch.setenv("NNBOOK_MODE", "fast")
-    with pytest.raises(ValueError, match=r"NNBOOK_MODE='fast' is not a valid mode; use one of quick, full, auto"):
+    with pytest.raises(
+        ValueError,
+        match=r"NNBOOK_MODE='fast' is not a valid mode; use one of quick, full, auto",
+    ):
         config.mode()
 
 
@@ -59,7 +65,9 @@ def test_folders_come_from_the_environment(monkeypatch, tmp_path):
     assert config.cache_dir().parts[-2:] == (".cache", "nnbook")
 
 
-def test_setup_prints_one_banner_with_mode_device_versions_and_data(monkeypatch, tmp_path, capsys):
+def test_setup_prints_one_banner_with_mode_device_versions_and_data(
+    monkeypatch, tmp_path, capsys
+):
     import keras
     import tensorflow as tf
 
@@ -69,14 +77,21 @@ def test_setup_prints_one_banner_with_mode_device_versions_and_data(monkeypatch,
     banner = capsys.readouterr().out
     assert settings.mode == "quick" and settings.seed == 123
     assert "mode: quick (set by NNBOOK_MODE)" in banner
-    assert f"TensorFlow {tf.__version__}" in banner and f"Keras {keras.__version__}" in banner
+    assert (
+        f"TensorFlow {tf.__version__}" in banner
+        and f"Keras {keras.__version__}" in banner
+    )
     assert f"nnbook {nnbook.__version__}" in banner
     assert "data: offline folder set by NNBOOK_DATA_DIR" in banner
-    assert str(tmp_path) not in banner  # the page shows the kind of source, never this machine's path
+    assert (
+        str(tmp_path) not in banner
+    )  # the page shows the kind of source, never this machine's path
     assert "device: CPU" in banner or "device: GPU" in banner
 
 
-def test_setup_warns_about_a_missing_data_folder(monkeypatch, tmp_path, capsys):
+def test_setup_warns_about_a_missing_data_folder(
+    monkeypatch, tmp_path, capsys
+):
     monkeypatch.setenv("NNBOOK_DATA_DIR", str(tmp_path / "nope"))
     nnbook.setup()
     assert "WARNING: that folder does not exist" in capsys.readouterr().out
@@ -100,9 +115,14 @@ def test_setup_hides_retracing_warnings_but_keeps_others(caplog):
 
     nnbook.setup(quiet=True)
     with caplog.at_level(logging.WARNING, logger="tensorflow"):
-        tf.get_logger().warning("5 out of the last 5 calls to <f> triggered tf.function retracing.")
+        tf.get_logger().warning(
+            "5 out of the last 5 calls to <f> triggered tf.function retracing."
+        )
         tf.get_logger().warning("something a learner should see")
-    assert "retracing" not in caplog.text and "something a learner should see" in caplog.text
+    assert (
+        "retracing" not in caplog.text
+        and "something a learner should see" in caplog.text
+    )
 
 
 def test_native_stderr_is_silenced_only_inside_the_block(capfd):
@@ -120,10 +140,25 @@ def test_inline_figures_only_in_a_kernel():
 
 
 def test_full_mode_banner_says_what_it_will_cost_and_how_to_choose_quick():
-    settings = config.Settings(mode="full", requested_mode="auto", device="GPU x1", seed=42, python="3.11",
-                               tensorflow="2.19", keras="3.10", nnbook="0.1.0", data="download")
+    settings = config.Settings(
+        mode="full",
+        requested_mode="auto",
+        device="GPU x1",
+        seed=42,
+        python="3.11",
+        tensorflow="2.19",
+        keras="3.10",
+        nnbook="0.1.0",
+        data="download",
+    )
     banner = settings.banner()
-    assert "auto: GPU found" in banner and "~800 MB" in banner and "NNBOOK_MODE=quick" in banner
+    assert (
+        "auto: GPU found" in banner
+        and "~800 MB" in banner
+        and "NNBOOK_MODE=quick" in banner
+    )
     assert all(len(line) <= 79 for line in config.FULL_MODE_COST.splitlines())
-    quick = config.Settings(**{**settings.__dict__, "mode": "quick", "device": "CPU"}).banner()
+    quick = config.Settings(
+        **{**settings.__dict__, "mode": "quick", "device": "CPU"}
+    ).banner()
     assert "800 MB" not in quick and len(quick.splitlines()) == 3

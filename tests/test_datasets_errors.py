@@ -24,8 +24,12 @@ from PIL import Image
 
 from nnbook import datasets as D
 
-IDX = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-       "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+IDX = (
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -66,13 +70,15 @@ def good_npz(path: Path, **changes: np.ndarray) -> Path:
     return path
 
 
-@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 cut"],
-                         ids=["empty", "truncated"])
+@pytest.mark.parametrize(
+    "content", [b"", b"PK\x03\x04 cut"], ids=["empty", "truncated"]
+)
 def test_empty_or_truncated_npz_is_a_format_error(tmp_path, content):
     root = folder(tmp_path, "mnist")
     (root / "mnist.npz").write_bytes(content)
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"mnist\.npz is not a readable \.npz file"):
+    with pytest.raises(
+        D.DatasetFormatError, match=r"mnist\.npz is not a readable \.npz file"
+    ):
         D.mnist(path=root)
 
 
@@ -87,21 +93,25 @@ def test_npz_cut_in_the_middle_is_a_format_error(tmp_path):
 def test_npz_without_an_array_says_which(tmp_path):
     root = folder(tmp_path, "mnist")
     good_npz(root / "mnist.npz", y_test=None)
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"mnist\.npz lacks y_test; it has x_train"):
+    with pytest.raises(
+        D.DatasetFormatError, match=r"mnist\.npz lacks y_test; it has x_train"
+    ):
         D.mnist(path=root)
 
 
 def test_npz_images_of_the_wrong_shape_or_dtype_are_refused(tmp_path):
     root = folder(tmp_path, "mnist")
     good_npz(root / "mnist.npz", x_train=np.zeros((20, 5)))
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"mnist\.npz: x_train is float64 \(20, 5\), "
-                             r"expected uint8 \(N, 28, 28\)"):
+    with pytest.raises(
+        D.DatasetFormatError,
+        match=r"mnist\.npz: x_train is float64 \(20, 5\), "
+        r"expected uint8 \(N, 28, 28\)",
+    ):
         D.mnist(path=root)
     root = folder(tmp_path, "cifar10")
-    good_npz(root / "cifar10_subset.npz",
-             **digits(shape=(32, 32)))  # grayscale where RGB is due
+    good_npz(
+        root / "cifar10_subset.npz", **digits(shape=(32, 32))
+    )  # grayscale where RGB is due
     with pytest.raises(D.DatasetFormatError, match=r"\(N, 32, 32, 3\)"):
         D.cifar10(path=root)
 
@@ -109,12 +119,15 @@ def test_npz_images_of_the_wrong_shape_or_dtype_are_refused(tmp_path):
 def test_npz_labels_that_do_not_fit_are_refused(tmp_path):
     root = folder(tmp_path, "mnist")
     good_npz(root / "mnist.npz", y_train=np.arange(19, dtype=np.uint8))
-    with pytest.raises(D.DatasetFormatError,
-                       match="y_train holds 19 labels for 20 images"):
+    with pytest.raises(
+        D.DatasetFormatError, match="y_train holds 19 labels for 20 images"
+    ):
         D.mnist(path=root)
     good_npz(root / "mnist.npz", y_test=np.full(20, 10, np.uint8))
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"y_test holds labels 10\.\.10, expected 0\.\.9"):
+    with pytest.raises(
+        D.DatasetFormatError,
+        match=r"y_test holds labels 10\.\.10, expected 0\.\.9",
+    ):
         D.mnist(path=root)
     good_npz(root / "mnist.npz", y_test=np.full(20, 0.5))
     with pytest.raises(D.DatasetFormatError, match="expected integer labels"):
@@ -133,10 +146,18 @@ def test_cifar100_npz_with_wrong_names_is_refused(tmp_path):
     root = folder(tmp_path, "cifar100")
     x = np.zeros((4, 32, 32, 3), np.uint8)
     y = np.arange(4)
-    np.savez(root / "cifar100_subset.npz", x_train=x, y_train=y, x_test=x,
-             y_test=y, fine_names=np.array(["a", "b"]))
-    with pytest.raises(D.DatasetFormatError,
-                       match="fine_names is not a list of 100 class names"):
+    np.savez(
+        root / "cifar100_subset.npz",
+        x_train=x,
+        y_train=y,
+        x_test=x,
+        y_test=y,
+        fine_names=np.array(["a", "b"]),
+    )
+    with pytest.raises(
+        D.DatasetFormatError,
+        match="fine_names is not a list of 100 class names",
+    ):
         D.cifar100(path=root)
 
 
@@ -146,8 +167,9 @@ def test_cifar100_npz_with_wrong_names_is_refused(tmp_path):
 def test_idx_header_with_255_dimensions_is_a_format_error(tmp_path):
     with gzip.open(tmp_path / "huge.gz", "wb") as f:
         f.write(b"\x00\x00\x08\xff" + b"\x00" * 8)
-    with pytest.raises(D.DatasetFormatError,
-                       match="huge.gz: its header says 255 dimensions"):
+    with pytest.raises(
+        D.DatasetFormatError, match="huge.gz: its header says 255 dimensions"
+    ):
         D.read_idx(tmp_path / "huge.gz")
 
 
@@ -156,9 +178,11 @@ def test_idx_files_of_the_wrong_shape_are_refused(tmp_path):
     x, y = np.zeros((10, 28, 28)), np.arange(10) % 10
     for name, arr in zip(IDX, (x, y, np.zeros((10, 28)), y)):
         write_idx(root / name, arr)
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"t10k-images-idx3-ubyte\.gz: the image array "
-                             r"is uint8 \(10, 28\)"):
+    with pytest.raises(
+        D.DatasetFormatError,
+        match=r"t10k-images-idx3-ubyte\.gz: the image array "
+        r"is uint8 \(10, 28\)",
+    ):
         D.fashion_mnist(path=root)
 
 
@@ -177,24 +201,37 @@ def cifar10_folder(tmp_path: Path, test_batch: bytes) -> Path:
 
 
 def test_cifar_folder_of_good_pickles_loads(tmp_path):
-    good = {b"data": np.zeros((10, 3072), np.uint8),
-            b"labels": list(range(10))}
+    good = {
+        b"data": np.zeros((10, 3072), np.uint8),
+        b"labels": list(range(10)),
+    }
     d = D.cifar10(path=cifar10_folder(tmp_path, pickle.dumps(good, 2)))
     assert d.x_train.shape == (50, 32, 32, 3) and d.y_test.shape == (10, 1)
     assert d.y_test.dtype == np.uint8 and d.y_test.ravel().tolist() == [
-        *range(10)]
+        *range(10)
+    ]
 
 
-@pytest.mark.parametrize("batch, why", [
-    ([1, 2, 3], r"holds a list, not a CIFAR batch"),
-    ({b"labels": [0]}, r"lacks data; it has labels"),
-    ({b"data": np.zeros((10, 3071), np.uint8), b"labels": [0] * 10},
-     r"data is uint8 \(10, 3071\), expected uint8 \(N, 3072\)"),
-    ({b"data": np.zeros((10, 3072), np.uint8), b"labels": [0] * 9},
-     r"labels holds 9 labels for 10 images"),
-    ({b"data": np.zeros((10, 3072), np.uint8), b"labels": ["a"] * 10},
-     r"expected integer labels"),
-], ids=["not-a-dict", "no-data", "wrong-width", "short-labels", "str-labels"])
+@pytest.mark.parametrize(
+    "batch, why",
+    [
+        ([1, 2, 3], r"holds a list, not a CIFAR batch"),
+        ({b"labels": [0]}, r"lacks data; it has labels"),
+        (
+            {b"data": np.zeros((10, 3071), np.uint8), b"labels": [0] * 10},
+            r"data is uint8 \(10, 3071\), expected uint8 \(N, 3072\)",
+        ),
+        (
+            {b"data": np.zeros((10, 3072), np.uint8), b"labels": [0] * 9},
+            r"labels holds 9 labels for 10 images",
+        ),
+        (
+            {b"data": np.zeros((10, 3072), np.uint8), b"labels": ["a"] * 10},
+            r"expected integer labels",
+        ),
+    ],
+    ids=["not-a-dict", "no-data", "wrong-width", "short-labels", "str-labels"],
+)
 def test_cifar_pickles_with_the_wrong_content(tmp_path, batch, why):
     root = cifar10_folder(tmp_path, pickle.dumps(batch, 2))
     with pytest.raises(D.DatasetFormatError, match=r"test_batch.*" + why):
@@ -203,9 +240,10 @@ def test_cifar_pickles_with_the_wrong_content(tmp_path, batch, why):
 
 def test_cifar_pickle_that_is_garbage_is_a_format_error(tmp_path):
     root = cifar10_folder(tmp_path, b"\x80\x02}q\x00(X\x01")
-    with pytest.raises(D.DatasetFormatError,
-                       match="test_batch is not a readable CIFAR python "
-                             "pickle"):
+    with pytest.raises(
+        D.DatasetFormatError,
+        match="test_batch is not a readable CIFAR python pickle",
+    ):
         D.cifar10(path=root)
 
 
@@ -217,58 +255,73 @@ def global_pickle(module: str, name: str) -> bytes:
     return b"\x80\x02c" + f"{module}\n{name}\n".encode() + b"."
 
 
-@pytest.mark.parametrize("module, name", [
-    ("numpy.no_such_module", "ndarray"),  # was: raw ModuleNotFoundError
-    ("numpy.f2py.__main__", "dtype"),  # was: imported, so f2py ran
-    ("numpy.core.multiarray", "ndarray"),  # allowed module, other name
-    ("numpy", "load"),
-    ("os", "system"),
-])
+@pytest.mark.parametrize(
+    "module, name",
+    [
+        ("numpy.no_such_module", "ndarray"),  # was: raw ModuleNotFoundError
+        ("numpy.f2py.__main__", "dtype"),  # was: imported, so f2py ran
+        ("numpy.core.multiarray", "ndarray"),  # allowed module, other name
+        ("numpy", "load"),
+        ("os", "system"),
+    ],
+)
 def test_cifar_unpickler_allows_exact_pairs_only(tmp_path, module, name):
     root = cifar10_folder(tmp_path, global_pickle(module, name))
     before = set(sys.modules)
-    with pytest.raises(D.DatasetFormatError,
-                       match=f"refusing to load {module}.{name}"):
+    with pytest.raises(
+        D.DatasetFormatError, match=f"refusing to load {module}.{name}"
+    ):
         D.cifar10(path=root)
     assert set(sys.modules) == before  # nothing was imported
 
 
 def test_a_pickle_naming_f2py_main_runs_nothing(tmp_path):
     """In a fresh interpreter: numpy.f2py.__main__ is never imported."""
-    root = cifar10_folder(tmp_path, global_pickle("numpy.f2py.__main__",
-                                                  "dtype"))
-    code = ("import sys\nfrom nnbook import datasets as D\n"
-            "try:\n    D.cifar10(path=sys.argv[1])\n"
-            "except D.DatasetFormatError as err:\n"
-            "    print(type(err).__name__)\n"
-            "print('numpy.f2py' in sys.modules)\n")
+    root = cifar10_folder(
+        tmp_path, global_pickle("numpy.f2py.__main__", "dtype")
+    )
+    code = (
+        "import sys\nfrom nnbook import datasets as D\n"
+        "try:\n    D.cifar10(path=sys.argv[1])\n"
+        "except D.DatasetFormatError as err:\n"
+        "    print(type(err).__name__)\n"
+        "print('numpy.f2py' in sys.modules)\n"
+    )
     env = {**os.environ, "NNBOOK_CACHE_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", code, str(root)],
-                          capture_output=True, text=True, timeout=120,
-                          env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert done.stdout.split() == ["DatasetFormatError", "False"], done.stderr
 
 
 # ------------------------------------- item 9: partial local copies
 
 
-def test_partial_copy_in_data_dir_is_reported_not_downloaded(monkeypatch,
-                                                             tmp_path):
+def test_partial_copy_in_data_dir_is_reported_not_downloaded(
+    monkeypatch, tmp_path
+):
     data = tmp_path / "data"
     root = folder(data, "fashion_mnist")
     x, y = np.zeros((10, 28, 28)), np.arange(10) % 10
     for name, arr in zip(IDX[:3], (x, y, x)):
         write_idx(root / name, arr)
     monkeypatch.setenv("NNBOOK_DATA_DIR", str(data))
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"has 3 of the 4 idx files "
-                             r"\(no t10k-labels-idx1-ubyte\.gz\)"):
+    with pytest.raises(
+        D.DatasetFormatError,
+        match=r"has 3 of the 4 idx files "
+        r"\(no t10k-labels-idx1-ubyte\.gz\)",
+    ):
         D.fashion_mnist()
     assert not (tmp_path / "cache").exists()  # no download was tried
 
 
-def test_cats_vs_dogs_with_one_class_in_data_dir_is_reported(monkeypatch,
-                                                             tmp_path):
+def test_cats_vs_dogs_with_one_class_in_data_dir_is_reported(
+    monkeypatch, tmp_path
+):
     data = tmp_path / "data"
     Image.new("RGB", (9, 9)).save(folder(data, "cats_vs_dogs/cat") / "1.jpg")
     monkeypatch.setenv("NNBOOK_DATA_DIR", str(data))
@@ -287,13 +340,22 @@ def test_empty_data_dir_folder_still_falls_through(monkeypatch, tmp_path):
 # ------------------------------------------------ item 9: UTKFace names
 
 
-@pytest.mark.parametrize("name, why", [
-    ("\uff12\uff16_1_3_20170117180000000.jpg.chip.jpg", "age"),  # fullwidth
-    ("\u0662\u0666_1_3_20170117180000000.jpg.chip.jpg", "age"),  # Arabic-Indic
-    ("26_1_3_2017011718000000\u0660.jpg.chip.jpg", "datetime"),
-    ("999_1_3_20170117180000000.jpg.chip.jpg", "age 999 is over 116"),
-    ("117_0_0_20170117180000000.jpg.chip.jpg", "age 117 is over 116"),
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        (
+            "\uff12\uff16_1_3_20170117180000000.jpg.chip.jpg",
+            "age",
+        ),  # fullwidth
+        (
+            "\u0662\u0666_1_3_20170117180000000.jpg.chip.jpg",
+            "age",
+        ),  # Arabic-Indic
+        ("26_1_3_2017011718000000\u0660.jpg.chip.jpg", "datetime"),
+        ("999_1_3_20170117180000000.jpg.chip.jpg", "age 999 is over 116"),
+        ("117_0_0_20170117180000000.jpg.chip.jpg", "age 117 is over 116"),
+    ],
+)
 def test_utkface_names_need_ascii_digits_and_ages_up_to_116(name, why):
     assert any(why in p for p in D.utkface_name_problems(name))
     with pytest.raises(ValueError, match=why):
@@ -302,9 +364,13 @@ def test_utkface_names_need_ascii_digits_and_ages_up_to_116(name, why):
 
 def test_utkface_ages_0_and_116_are_fine():
     assert D.parse_utkface_name("0_1_2_20170117180000000.jpg.chip.jpg") == (
-        0, 1, 2)
-    assert D.utkface_name_problems("116_0_0_20170117180000000.jpg.chip.jpg"
-                                   ) == []
+        0,
+        1,
+        2,
+    )
+    assert (
+        D.utkface_name_problems("116_0_0_20170117180000000.jpg.chip.jpg") == []
+    )
 
 
 # ----------------------------- item 9: counted skips, relative reasons
@@ -325,8 +391,10 @@ def test_symlink_loops_and_broken_links_are_counted_skips(tmp_path, capsys):
     (root / "dog" / "gone.jpg").symlink_to(root / "dog" / "nowhere.jpg")
     d = D.cats_vs_dogs(size=8, path=root)
     assert len(d.x) == 4
-    assert dict(d.skipped) == {"cat/loop.jpg": "a symbolic link loop",
-                               "dog/gone.jpg": "a broken symbolic link"}
+    assert dict(d.skipped) == {
+        "cat/loop.jpg": "a symbolic link loop",
+        "dog/gone.jpg": "a broken symbolic link",
+    }
     shown = capsys.readouterr().out
     assert "cats_vs_dogs: skipped 2 unreadable files" in shown
 
@@ -339,15 +407,16 @@ def test_utkface_symlink_loop_is_a_counted_skip(tmp_path, capsys):
     loop = faces / "2_0_0_20170109150557335.jpg.chip.jpg"
     loop.symlink_to(loop)
     d = D.utkface(size=8, path=faces)
-    assert len(d.x) == 1 and dict(d.skipped) == {loop.name:
-                                                 "a symbolic link loop"}
+    assert len(d.x) == 1 and dict(d.skipped) == {
+        loop.name: "a symbolic link loop"
+    }
     assert "utkface: skipped 1 unreadable files" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("content", [b"", b"not an image",
-                                     b"\xff\xd8\xff\xe0 truncated"])
-def test_skip_reasons_name_the_file_relative_to_the_dataset(tmp_path,
-                                                            content):
+@pytest.mark.parametrize(
+    "content", [b"", b"not an image", b"\xff\xd8\xff\xe0 truncated"]
+)
+def test_skip_reasons_name_the_file_relative_to_the_dataset(tmp_path, content):
     root = pets(tmp_path)
     (root / "dog" / "bad.jpg").write_bytes(content)
     d = D.cats_vs_dogs(size=8, path=root)
@@ -371,9 +440,11 @@ def test_oversized_image_reason_is_relative_too(tmp_path, monkeypatch):
 def test_partial_copy_in_the_cache_is_reported_and_kept(tmp_path):
     cache = folder(tmp_path / "cache", "cats_vs_dogs")
     Image.new("RGB", (9, 9)).save(folder(cache, "dog") / "1.jpg")
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"\(cache\) is not a complete copy: it has no "
-                             r"cat/ folder.*move it away to download it"):
+    with pytest.raises(
+        D.DatasetFormatError,
+        match=r"\(cache\) is not a complete copy: it has no "
+        r"cat/ folder.*move it away to download it",
+    ):
         D.cats_vs_dogs(size=8)
     assert (cache / "dog" / "1.jpg").is_file()  # the user's files are kept
 
@@ -388,8 +459,10 @@ def test_idx_header_declaring_gigabytes_is_refused_before_reading(tmp_path):
 def test_idx_with_extra_bytes_is_refused(tmp_path):
     with gzip.open(tmp_path / "long.gz", "wb") as f:
         f.write(b"\x00\x00\x08\x01" + struct.pack(">I", 2) + b"\x00" * 3)
-    with pytest.raises(D.DatasetFormatError,
-                       match=r"holds more values but its header says \(2,\)"):
+    with pytest.raises(
+        D.DatasetFormatError,
+        match=r"holds more values but its header says \(2,\)",
+    ):
         D.read_idx(tmp_path / "long.gz")
 
 
@@ -398,8 +471,10 @@ def test_cifar_unpickler_bytes_only_through_latin1(tmp_path):
     batch = {"data": rows, "labels": list(range(10)), "raw": b"\x00\xff"}
     root = cifar10_folder(tmp_path, pickle.dumps(batch, 2))  # _codecs.encode
     assert D.cifar10(path=root).x_test.shape == (10, 32, 32, 3)
-    hostile = (b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00aX\x04\x00\x00\x00"
-               b"zlib\x86R.")  # _codecs.encode("a", "zlib")
+    hostile = (
+        b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00aX\x04\x00\x00\x00"
+        b"zlib\x86R."
+    )  # _codecs.encode("a", "zlib")
     root = cifar10_folder(tmp_path / "other", hostile)
     with pytest.raises(D.DatasetFormatError, match="refusing _codecs.encode"):
         D.cifar10(path=root)

@@ -20,7 +20,11 @@ def executed_with(values: dict, monkeypatch) -> nbformat.NotebookNode:
     outputs = []
 
     def publish(data, metadata=None, **kwargs):
-        outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=metadata or {}))
+        outputs.append(
+            nbformat.v4.new_output(
+                "display_data", data=data, metadata=metadata or {}
+            )
+        )
 
     monkeypatch.setattr(shell.display_pub, "publish", publish)
     for name, value in values.items():
@@ -31,12 +35,25 @@ def executed_with(values: dict, monkeypatch) -> nbformat.NotebookNode:
 
 
 def test_glue_writes_what_myst_nb_reads_and_numbers_stay_numbers(monkeypatch):
-    notebook = executed_with({"accuracy": np.float32(0.875), "epochs": np.int64(12), "winner": "Conv"},
-                             monkeypatch)
+    notebook = executed_with(
+        {
+            "accuracy": np.float32(0.875),
+            "epochs": np.int64(12),
+            "winner": "Conv",
+        },
+        monkeypatch,
+    )
     output = notebook.cells[0].outputs[0]
-    assert output.metadata["scrapbook"] == {"name": "accuracy", "mime_prefix": GLUE_PREFIX}
+    assert output.metadata["scrapbook"] == {
+        "name": "accuracy",
+        "mime_prefix": GLUE_PREFIX,
+    }
     assert output.data[GLUE_PREFIX + "text/plain"] == "0.875"
-    assert glued(notebook) == {"accuracy": 0.875, "epochs": 12, "winner": "Conv"}
+    assert glued(notebook) == {
+        "accuracy": 0.875,
+        "epochs": 12,
+        "winner": "Conv",
+    }
     assert type(plain(np.float64(0.5))) is float and plain(True) is True
 
 
@@ -52,7 +69,11 @@ def test_a_broken_run_fails_its_floors(monkeypatch):
     broken = glued(executed_with({"accuracy": 0.50}, monkeypatch))
     assert floor_failures(good, floors) == []
     problems = floor_failures(broken, floors)
-    assert any("accuracy: 0.5 is below its floor 0.8" in line for line in problems)
+    assert any(
+        "accuracy: 0.5 is below its floor 0.8" in line for line in problems
+    )
     assert any("top5: not glued" in line for line in problems)
-    assert floor_failures({"accuracy": "high"}, {"accuracy": 0.5}) == ["accuracy: glued 'high', not a number"]
+    assert floor_failures({"accuracy": "high"}, {"accuracy": 0.5}) == [
+        "accuracy: glued 'high', not a number"
+    ]
     json.dumps(problems)

@@ -9,7 +9,13 @@ import pytest
 from PIL import Image, ImageOps
 
 from nnbook import images
-from nnbook.images import ImageDecodeError, load_image, open_image, scale, to_model_input
+from nnbook.images import (
+    ImageDecodeError,
+    load_image,
+    open_image,
+    scale,
+    to_model_input,
+)
 
 
 def encode(img: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
@@ -19,7 +25,9 @@ def encode(img: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
 
 
 def test_rgb_jpeg_resized_to_square_uint8():
-    data = encode(Image.new("RGB", (40, 30), (200, 100, 50)), "JPEG", quality=95)
+    data = encode(
+        Image.new("RGB", (40, 30), (200, 100, 50)), "JPEG", quality=95
+    )
     out = load_image(data, size=16)
     assert out.shape == (16, 16, 3) and out.dtype == np.uint8
     assert np.abs(out.astype(int) - [200, 100, 50]).max() <= 3
@@ -38,7 +46,9 @@ def test_grayscale_source_becomes_three_equal_channels_in_rgb():
 
 
 def test_cmyk_jpeg_converts_to_rgb():
-    cyan = encode(Image.new("CMYK", (8, 8), (255, 0, 0, 0)), "JPEG", quality=100)
+    cyan = encode(
+        Image.new("CMYK", (8, 8), (255, 0, 0, 0)), "JPEG", quality=100
+    )
     out = load_image(cyan, size=8)
     assert out.shape == (8, 8, 3)
     r, g, b = out[4, 4].astype(int)
@@ -84,20 +94,34 @@ def test_exif_orientation_is_applied():
 
 
 def test_path_bytes_file_and_pil_inputs_agree(tmp_path):
-    img = Image.fromarray(np.random.default_rng(0).integers(0, 256, (12, 12, 3), dtype=np.uint8))
+    img = Image.fromarray(
+        np.random.default_rng(0).integers(0, 256, (12, 12, 3), dtype=np.uint8)
+    )
     data = encode(img)
     (tmp_path / "a.png").write_bytes(data)
     expected = load_image(data, size=6)
-    for src in (tmp_path / "a.png", str(tmp_path / "a.png"), io.BytesIO(data), Image.open(io.BytesIO(data))):
+    for src in (
+        tmp_path / "a.png",
+        str(tmp_path / "a.png"),
+        io.BytesIO(data),
+        Image.open(io.BytesIO(data)),
+    ):
         np.testing.assert_array_equal(load_image(src, size=6), expected)
 
 
 def test_large_jpeg_draft_decoding_is_close_to_full_decoding():
     rng = np.random.default_rng(1)
-    smooth = np.kron(rng.integers(0, 256, (8, 8, 3)), np.ones((50, 50, 1))).astype(np.uint8)
+    smooth = np.kron(
+        rng.integers(0, 256, (8, 8, 3)), np.ones((50, 50, 1))
+    ).astype(np.uint8)
     data = encode(Image.fromarray(smooth), "JPEG", quality=95)
     fast = load_image(data, size=32).astype(int)
-    full = np.asarray(Image.open(io.BytesIO(data)).convert("RGB").resize((32, 32), Image.BILINEAR), dtype=int)
+    full = np.asarray(
+        Image.open(io.BytesIO(data))
+        .convert("RGB")
+        .resize((32, 32), Image.BILINEAR),
+        dtype=int,
+    )
     assert np.abs(fast - full).mean() < 3
 
 
@@ -106,7 +130,10 @@ def test_large_jpeg_draft_decoding_is_close_to_full_decoding():
     [
         (b"", "not an image file"),
         (b"this is not an image", "not an image file"),
-        (encode(Image.new("RGB", (64, 64), (1, 2, 3)), "JPEG")[:300], "truncated or corrupt"),
+        (
+            encode(Image.new("RGB", (64, 64), (1, 2, 3)), "JPEG")[:300],
+            "truncated or corrupt",
+        ),
     ],
     ids=["empty", "text", "truncated-jpeg"],
 )
@@ -137,8 +164,14 @@ def test_scale_and_to_model_input_match_the_training_path():
     assert scale(np.array([0, 255], dtype=np.uint8)).tolist() == [0.0, 1.0]
 
 
-@pytest.mark.parametrize("side", [20_000, 8_001], ids=["pillow-bomb-20000px", "just-over-MAX_PIXELS"])
-def test_an_image_over_the_pixel_limit_is_refused_before_decoding(side, tmp_path):
+@pytest.mark.parametrize(
+    "side",
+    [20_000, 8_001],
+    ids=["pillow-bomb-20000px", "just-over-MAX_PIXELS"],
+)
+def test_an_image_over_the_pixel_limit_is_refused_before_decoding(
+    side, tmp_path
+):
     # A real decompression bomb: a 1-bit PNG of side x side pixels is a few hundred kB on disk but would expand to
     # side**2 pixels (400 megapixels, over 1 GB as RGB, for the first).
     bomb = tmp_path / "bomb.png"
@@ -152,55 +185,113 @@ def test_an_image_over_the_pixel_limit_is_refused_before_decoding(side, tmp_path
 
 # --- bounded decoding (issue 20) -----------------------------------------------------------------------------------
 
+
 def small_file(fmt: str) -> bytes:
     mode = {"SPIDER": "F", "XBM": "1"}.get(fmt, "RGB")
     return encode(Image.new(mode, (16, 16)), fmt)
 
 
-@pytest.mark.parametrize("fmt", ["QOI", "DDS", "SPIDER", "TGA", "PCX", "PPM", "ICO", "TIFF", "AVIF", "EPS", "SGI"])
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "QOI",
+        "DDS",
+        "SPIDER",
+        "TGA",
+        "PCX",
+        "PPM",
+        "ICO",
+        "TIFF",
+        "AVIF",
+        "EPS",
+        "SGI",
+    ],
+)
 def test_formats_no_photo_comes_in_are_not_decoded(fmt):
     data = small_file(fmt)
-    assert Image.open(io.BytesIO(data)).format == fmt  # Pillow alone would decode it
-    with pytest.raises(ImageDecodeError, match="not an image file in a format read here"):
+    assert (
+        Image.open(io.BytesIO(data)).format == fmt
+    )  # Pillow alone would decode it
+    with pytest.raises(
+        ImageDecodeError, match="not an image file in a format read here"
+    ):
         load_image(data, size=8)
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "BMP", "WEBP"])
 def test_every_accepted_format_decodes(fmt):
     assert fmt in images.FORMATS
-    assert load_image(encode(Image.new("RGB", (20, 10), (0, 128, 255)), fmt), size=8).shape == (8, 8, 3)
+    assert load_image(
+        encode(Image.new("RGB", (20, 10), (0, 128, 255)), fmt), size=8
+    ).shape == (8, 8, 3)
 
 
 def test_any_decoder_exception_is_an_image_decode_error(monkeypatch):
     data = encode(Image.new("RGB", (8, 8)))
-    for raised in (NotImplementedError("x"), IndexError("x"), AttributeError("x"), RuntimeError("x"), KeyError(1)):
+    for raised in (
+        NotImplementedError("x"),
+        IndexError("x"),
+        AttributeError("x"),
+        RuntimeError("x"),
+        KeyError(1),
+    ):
+
         def broken(self, raised=raised):
             raise raised
+
         monkeypatch.setattr(Image.Image, "load", broken)
         with pytest.raises(ImageDecodeError, match="truncated or corrupt"):
             load_image(data, size=4)
 
 
 def test_full_resolution_decoding_is_limited_to_max_decoded_pixels():
-    side = int(images.MAX_DECODED_PIXELS**0.5) + 10  # under MAX_PIXELS, over MAX_DECODED_PIXELS
+    side = (
+        int(images.MAX_DECODED_PIXELS**0.5) + 10
+    )  # under MAX_PIXELS, over MAX_DECODED_PIXELS
     assert side * side < images.MAX_PIXELS
     with pytest.raises(ImageDecodeError, match="16 megapixel limit"):
         load_image(encode(Image.new("L", (side, side)), "PNG"), size=32)
-    with pytest.raises(ImageDecodeError, match="16 megapixel limit"):  # progressive: full-size coefficients
-        load_image(encode(Image.new("L", (side, side)), "JPEG", progressive=True), size=32)
+    with pytest.raises(
+        ImageDecodeError, match="16 megapixel limit"
+    ):  # progressive: full-size coefficients
+        load_image(
+            encode(Image.new("L", (side, side)), "JPEG", progressive=True),
+            size=32,
+        )
     # a baseline JPEG decodes at 1/8 scale for a small model: a 6,000 x 5,000 photo is accepted
-    photo = encode(Image.new("RGB", (6000, 5000), (30, 60, 90)), "JPEG", quality=80)
-    assert np.abs(load_image(photo, size=32).astype(int) - [30, 60, 90]).max() <= 3
-    with pytest.raises(ImageDecodeError, match="16 megapixel limit"):  # without a size it would decode it all
+    photo = encode(
+        Image.new("RGB", (6000, 5000), (30, 60, 90)), "JPEG", quality=80
+    )
+    assert (
+        np.abs(load_image(photo, size=32).astype(int) - [30, 60, 90]).max()
+        <= 3
+    )
+    with pytest.raises(
+        ImageDecodeError, match="16 megapixel limit"
+    ):  # without a size it would decode it all
         load_image(photo)
 
 
-def smooth(height: int, width: int, channels: int, dtype=np.uint8, top: int = 255) -> np.ndarray:
+def smooth(
+    height: int, width: int, channels: int, dtype=np.uint8, top: int = 255
+) -> np.ndarray:
     rng = np.random.default_rng(3)
     coarse = rng.integers(0, top + 1, (4, 4, channels)).astype(np.float64)
-    big = Image.fromarray(coarse[..., 0]).resize((width, height), Image.Resampling.BILINEAR)
-    planes = [np.asarray(Image.fromarray(coarse[..., c]).resize((width, height), Image.Resampling.BILINEAR))
-              for c in range(channels)] if channels > 1 else [np.asarray(big)]
+    big = Image.fromarray(coarse[..., 0]).resize(
+        (width, height), Image.Resampling.BILINEAR
+    )
+    planes = (
+        [
+            np.asarray(
+                Image.fromarray(coarse[..., c]).resize(
+                    (width, height), Image.Resampling.BILINEAR
+                )
+            )
+            for c in range(channels)
+        ]
+        if channels > 1
+        else [np.asarray(big)]
+    )
     return np.stack(planes, axis=-1).round().astype(dtype).squeeze()
 
 
@@ -210,32 +301,60 @@ def test_images_over_2048_px_are_shrunk_first_and_stay_close(mode):
     if mode == "L;16":
         img = Image.fromarray(smooth(height, width, 1, np.uint16, 65535))
     elif mode == "1":
-        img = Image.fromarray(smooth(height, width, 1)).convert("1", dither=Image.Dither.NONE)
+        img = Image.fromarray(smooth(height, width, 1)).convert(
+            "1", dither=Image.Dither.NONE
+        )
     else:
-        img = Image.fromarray(smooth(height, width, 4 if mode == "RGBA" else 3))
-        img = img.convert("P", palette=Image.Palette.ADAPTIVE) if mode == "P" else img
-    assert open_image(encode(img)).size == (width, height)  # without a size, nothing is shrunk
+        img = Image.fromarray(
+            smooth(height, width, 4 if mode == "RGBA" else 3)
+        )
+        img = (
+            img.convert("P", palette=Image.Palette.ADAPTIVE)
+            if mode == "P"
+            else img
+        )
+    assert open_image(encode(img)).size == (
+        width,
+        height,
+    )  # without a size, nothing is shrunk
     reduced = open_image(encode(img), size=32)
-    assert reduced.size == (-(-width // 4), -(-height // 4))  # by 4: the longer side 775 px <= REDUCE_TO
+    assert reduced.size == (
+        -(-width // 4),
+        -(-height // 4),
+    )  # by 4: the longer side 775 px <= REDUCE_TO
     for color in ("rgb", "grayscale"):
         new = load_image(encode(img), size=32, color=color).astype(int)
-        reference = images.to_color(img, color).resize((32, 32), Image.Resampling.BILINEAR)
-        assert np.abs(new - np.asarray(reference, dtype=int).reshape(new.shape)).mean() < 2.0, color
+        reference = images.to_color(img, color).resize(
+            (32, 32), Image.Resampling.BILINEAR
+        )
+        assert (
+            np.abs(
+                new - np.asarray(reference, dtype=int).reshape(new.shape)
+            ).mean()
+            < 2.0
+        ), color
 
 
 def test_16_bit_conversion_is_the_exact_rounding_of_x_over_257():
     values = np.arange(0, 65536, dtype=np.uint16).reshape(256, 256)
     out = np.asarray(images.to_color(Image.fromarray(values), "grayscale"))
-    np.testing.assert_array_equal(out, np.round(values / 257.0).astype(np.uint8))
+    np.testing.assert_array_equal(
+        out, np.round(values / 257.0).astype(np.uint8)
+    )
 
 
 def test_a_large_rotated_photo_is_shrunk_then_turned_upright():
     pixels = np.zeros((2200, 3000, 3), dtype=np.uint8)
     pixels[:, :1000] = 255  # a white band on the left of the stored picture
     exif = Image.Exif()
-    exif[0x0112] = 6  # "rotate 90 CW to display": the band is at the top once upright
+    exif[0x0112] = (
+        6  # "rotate 90 CW to display": the band is at the top once upright
+    )
     data = encode(Image.fromarray(pixels), "PNG", exif=exif)
-    reference = np.asarray(ImageOps.exif_transpose(Image.open(io.BytesIO(data))).resize((30, 30)), dtype=int)
+    reference = np.asarray(
+        ImageOps.exif_transpose(Image.open(io.BytesIO(data))).resize((30, 30)),
+        dtype=int,
+    )
     out = load_image(data, size=30).astype(int)
     assert out[:5].mean() > 250 and out[-5:].mean() < 5
     assert np.abs(out - reference).mean() < 2.0

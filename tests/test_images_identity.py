@@ -21,21 +21,28 @@ from PIL import Image, ImageOps
 from nnbook.images import load_image
 
 DATA = Path(os.environ.get("NNBOOK_DATA_DIR", "/work/shared/datasets"))
-PHOTOS = sorted((DATA / "cats_vs_dogs").glob("*/*.jpg")) + sorted((DATA / "utkface").rglob("*.jpg"))
+PHOTOS = sorted((DATA / "cats_vs_dogs").glob("*/*.jpg")) + sorted(
+    (DATA / "utkface").rglob("*.jpg")
+)
 SAMPLE = PHOTOS[::15]  # about 400 real photos of both datasets
 SIZES = (32, 64, 100)
 
-pytestmark = pytest.mark.skipif(not PHOTOS, reason=f"no shared photos under {DATA}")
+pytestmark = pytest.mark.skipif(
+    not PHOTOS, reason=f"no shared photos under {DATA}"
+)
 
 
 # --- the implementation before issue 20, copied verbatim (only renamed) ----------------------------------------------
+
 
 def legacy_open_image(src, size=None):
     if isinstance(src, Image.Image):
         return src
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        img = Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
+        img = Image.open(
+            io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src
+        )
         if size is not None and img.format == "JPEG":
             img.draft(img.mode, (size, size))
         img.load()
@@ -56,7 +63,9 @@ def legacy_to_color(img, color="rgb"):
         img = legacy_to_8bit(img)
     if img.mode in ("P", "PA") or "A" in img.getbands():
         rgba = img.convert("RGBA")
-        img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        img = Image.alpha_composite(
+            Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba
+        )
     if color == "rgb":
         return img.convert("RGB")
     return img if img.mode == "L" else img.convert("RGB").convert("L")
@@ -73,11 +82,15 @@ def legacy_load_image(src, size=None, color="rgb"):
 
 # --- cases -------------------------------------------------------------------------------------------------------
 
+
 def assert_same(data: bytes, sizes=SIZES) -> None:
     for size in sizes:
         for color in ("rgb", "grayscale"):
-            np.testing.assert_array_equal(load_image(data, size, color), legacy_load_image(data, size, color),
-                                          err_msg=f"size {size}, {color}")
+            np.testing.assert_array_equal(
+                load_image(data, size, color),
+                legacy_load_image(data, size, color),
+                err_msg=f"size {size}, {color}",
+            )
 
 
 def test_real_dataset_photos_are_unchanged():
@@ -85,9 +98,14 @@ def test_real_dataset_photos_are_unchanged():
     for path in SAMPLE:
         for size in SIZES:
             for color in ("rgb", "grayscale"):
-                new, old = load_image(path, size, color), legacy_load_image(path, size, color)
+                new, old = (
+                    load_image(path, size, color),
+                    legacy_load_image(path, size, color),
+                )
                 assert np.array_equal(new, old), (path.name, size, color)
-    assert np.array_equal(load_image(SAMPLE[0]), legacy_load_image(SAMPLE[0]))  # size=None: the original size
+    assert np.array_equal(
+        load_image(SAMPLE[0]), legacy_load_image(SAMPLE[0])
+    )  # size=None: the original size
 
 
 def encoded(img: Image.Image, fmt: str, **kwargs) -> bytes:
@@ -100,13 +118,19 @@ def real_photo(index: int, side: int) -> Image.Image:
     """A real photo of the dataset resized so its longer side is ``side`` px (up to the 2,048 px of the rule)."""
     img = Image.open(PHOTOS[index * 97 % len(PHOTOS)]).convert("RGB")
     w, h = img.size
-    return img.resize((side, max(1, round(h * side / w))) if w >= h else (max(1, round(w * side / h)), side),
-                      Image.Resampling.BICUBIC)
+    return img.resize(
+        (side, max(1, round(h * side / w)))
+        if w >= h
+        else (max(1, round(w * side / h)), side),
+        Image.Resampling.BICUBIC,
+    )
 
 
 def with_alpha(img: Image.Image) -> Image.Image:
     w, h = img.size
-    ramp = np.tile(np.linspace(0, 255, w, dtype=np.float64), (h, 1)).astype(np.uint8)  # transparent -> opaque
+    ramp = np.tile(np.linspace(0, 255, w, dtype=np.float64), (h, 1)).astype(
+        np.uint8
+    )  # transparent -> opaque
     rgba = img.convert("RGBA")
     rgba.putalpha(Image.fromarray(ramp))
     return rgba
@@ -114,17 +138,25 @@ def with_alpha(img: Image.Image) -> Image.Image:
 
 VARIANTS = {
     "rgb-jpeg": lambda img: encoded(img, "JPEG", quality=90),
-    "rgb-progressive-jpeg": lambda img: encoded(img, "JPEG", quality=85, progressive=True),
+    "rgb-progressive-jpeg": lambda img: encoded(
+        img, "JPEG", quality=85, progressive=True
+    ),
     "gray-jpeg": lambda img: encoded(img.convert("L"), "JPEG", quality=90),
     "cmyk-jpeg": lambda img: encoded(img.convert("CMYK"), "JPEG", quality=90),
     "rgb-png": lambda img: encoded(img, "PNG"),
     "gray-png": lambda img: encoded(img.convert("L"), "PNG"),
     "palette-png": lambda img: encoded(img.quantize(64), "PNG"),
-    "palette-transparent-png": lambda img: encoded(img.quantize(64), "PNG", transparency=0),
+    "palette-transparent-png": lambda img: encoded(
+        img.quantize(64), "PNG", transparency=0
+    ),
     "rgba-png": lambda img: encoded(with_alpha(img), "PNG"),
     "la-png": lambda img: encoded(with_alpha(img).convert("LA"), "PNG"),
-    "gray16-png": lambda img: encoded(Image.fromarray(np.asarray(img.convert("L")).astype(np.uint16) * 257 + 3),
-                                      "PNG"),
+    "gray16-png": lambda img: encoded(
+        Image.fromarray(
+            np.asarray(img.convert("L")).astype(np.uint16) * 257 + 3
+        ),
+        "PNG",
+    ),
     "rgb-webp": lambda img: encoded(img, "WEBP", quality=90),
     "rgba-webp": lambda img: encoded(with_alpha(img), "WEBP", quality=90),
     "palette-gif": lambda img: encoded(img.quantize(128), "GIF"),
@@ -134,7 +166,9 @@ VARIANTS = {
 
 @pytest.mark.parametrize("side", [300, 1024, 2048])
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_photos_in_every_mode_and_format_up_to_2048_px_are_unchanged(variant, side):
+def test_photos_in_every_mode_and_format_up_to_2048_px_are_unchanged(
+    variant, side
+):
     assert_same(VARIANTS[variant](real_photo(side % 7, side)), sizes=(32, 100))
 
 

@@ -29,7 +29,9 @@ def make_draw(calls: list[float]):
 
 def test_slider_change_redraws_the_figure():
     calls: list[float] = []
-    explorer = parameter_explorer(make_draw(calls), [0.01, 0.1, 1.0], "learning rate", log=True)
+    explorer = parameter_explorer(
+        make_draw(calls), [0.01, 0.1, 1.0], "learning rate", log=True
+    )
     assert explorer.draws == 1 and calls == [pytest.approx(0.01)]
     first = explorer.figure
     explorer.slider.value = 0.1
@@ -37,7 +39,9 @@ def test_slider_change_redraws_the_figure():
     assert calls[-1] == pytest.approx(0.1)
     assert explorer.figure is not first
     assert explorer.figure.axes[0].get_title() == "value 0.1"
-    open_figures = [manager.canvas.figure for manager in Gcf.get_all_fig_managers()]
+    open_figures = [
+        manager.canvas.figure for manager in Gcf.get_all_fig_managers()
+    ]
     assert first not in open_figures  # the old figure is closed, not leaked
 
 
@@ -51,11 +55,20 @@ def test_linear_slider_and_start_value():
 
 def test_static_explorer_has_one_frame_per_value():
     calls: list[float] = []
-    explorer = parameter_explorer(make_draw(calls), [0.01, 0.1, 1.0], "learning rate", log=True, title="GD")
+    explorer = parameter_explorer(
+        make_draw(calls),
+        [0.01, 0.1, 1.0],
+        "learning rate",
+        log=True,
+        title="GD",
+    )
     static = explorer.static_explorer()
     assert static.parameters == {"learning rate": [0.01, 0.1, 1.0]}
     assert sorted(static.frames) == [(0.01,), (0.1,), (1.0,)]
-    assert all(uri.startswith("data:image/png;base64,") for uri in static.frames.values())
+    assert all(
+        uri.startswith("data:image/png;base64,")
+        for uri in static.frames.values()
+    )
     assert explorer.draws == 1  # precomputing does not count as a live redraw
 
 
@@ -63,12 +76,19 @@ def test_mimebundle_carries_widget_and_static_html():
     explorer = parameter_explorer(make_draw([]), [1.0, 2.0], "k", title="Demo")
     bundle = explorer._repr_mimebundle_()
     assert bundle[WIDGET_MIME]["model_id"] == explorer.box.model_id
-    assert "nnbook-explorer" in bundle["text/html"] and "Demo" in bundle["text/html"]
+    assert (
+        "nnbook-explorer" in bundle["text/html"]
+        and "Demo" in bundle["text/html"]
+    )
 
 
 @pytest.mark.parametrize(
     "values, kwargs, message",
-    [([1.0], {}, "at least two"), ([0.0, 1.0], {"log": True}, "positive"), ([1.0, 2.0], {"value": 3.0}, "outside")],
+    [
+        ([1.0], {}, "at least two"),
+        ([0.0, 1.0], {"log": True}, "positive"),
+        ([1.0, 2.0], {"value": 3.0}, "outside"),
+    ],
 )
 def test_bad_arguments_are_explained(values, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -79,7 +99,9 @@ def test_chapter_1_descent_explorer_redraws_live():
     """Drive the gradient-descent slider of Chapter 1 in a real kernel: a new value draws a new figure."""
     from notebook_kernel import run_until
 
-    notebook = run_until("chapters/01_foundations/foundations.ipynb", "descent-explorer")
+    notebook = run_until(
+        "chapters/01_foundations/foundations.ipynb", "descent-explorer"
+    )
     try:
         out = notebook.run(
             "before, draws = descent_explorer.figure, descent_explorer.draws\n"

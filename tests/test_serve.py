@@ -24,22 +24,34 @@ from PIL import Image
 from nnbook import models, serve
 from nnbook.images import MAX_PIXELS, to_model_input
 
-PHOTO = Path(sklearn.datasets.__file__).parent / "images" / "china.jpg"  # a real 427 x 640 JPEG photo
+PHOTO = (
+    Path(sklearn.datasets.__file__).parent / "images" / "china.jpg"
+)  # a real 427 x 640 JPEG photo
 GRAY_SIZE, RGB_SIZE = 16, 32
 RGB_CLASSES = ["airplane", "bird", "cat", "dog", "ship"]
 
 
 def gray_model() -> keras.Model:
     keras.utils.set_random_seed(1)
-    return keras.Sequential([keras.Input((GRAY_SIZE, GRAY_SIZE, 1)), keras.layers.Flatten(),
-                             keras.layers.Dense(1, activation="sigmoid")])
+    return keras.Sequential(
+        [
+            keras.Input((GRAY_SIZE, GRAY_SIZE, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
 
 
 def rgb_model() -> keras.Model:
     keras.utils.set_random_seed(2)
-    return keras.Sequential([keras.Input((RGB_SIZE, RGB_SIZE, 3)), keras.layers.Conv2D(4, 3, activation="relu"),
-                             keras.layers.GlobalAveragePooling2D(),
-                             keras.layers.Dense(len(RGB_CLASSES), activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((RGB_SIZE, RGB_SIZE, 3)),
+            keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(len(RGB_CLASSES), activation="softmax"),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +72,10 @@ def url(app):
     server = serve.start_in_background(app)
     yield server.url
     # the server must have survived every test of the module
-    assert requests.get(server.url + "/health", timeout=10).json()["status"] == "ok"
+    assert (
+        requests.get(server.url + "/health", timeout=10).json()["status"]
+        == "ok"
+    )
     server.stop()
 
 
@@ -70,8 +85,12 @@ def png_bytes(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def post(url: str, model: str, content: bytes, filename: str = "photo.jpg") -> requests.Response:
-    return requests.post(f"{url}/api/{model}", files={"image": (filename, content)}, timeout=30)
+def post(
+    url: str, model: str, content: bytes, filename: str = "photo.jpg"
+) -> requests.Response:
+    return requests.post(
+        f"{url}/api/{model}", files={"image": (filename, content)}, timeout=30
+    )
 
 
 def assert_json_error(response: requests.Response, status: int) -> str:
@@ -80,31 +99,65 @@ def assert_json_error(response: requests.Response, status: int) -> str:
     body = response.json()
     assert body["status"] == status
     message = body["error"]
-    assert message and "\n" not in message and "Traceback" not in response.text and 'File "' not in response.text
+    assert (
+        message
+        and "\n" not in message
+        and "Traceback" not in response.text
+        and 'File "' not in response.text
+    )
     return message
 
 
 # --- endpoints -----------------------------------------------------------------------------------------------------
 
+
 def test_health(url):
-    assert requests.get(f"{url}/health", timeout=10).json() == {"status": "ok", "models": 2}
+    assert requests.get(f"{url}/health", timeout=10).json() == {
+        "status": "ok",
+        "models": 2,
+    }
 
 
 def test_models_lists_input_shapes_and_classes(url):
-    listed = {m["name"]: m for m in requests.get(f"{url}/api/models", timeout=10).json()["models"]}
-    assert listed["pets"] == {"name": "pets", "input": {"size": 16, "channels": 1, "color": "grayscale"},
-                              "classes": ["cat", "dog"], "binary": True}
-    assert listed["tiny_cifar"]["input"] == {"size": 32, "channels": 3, "color": "rgb"}
-    assert listed["tiny_cifar"]["classes"] == RGB_CLASSES and listed["tiny_cifar"]["binary"] is False
+    listed = {
+        m["name"]: m
+        for m in requests.get(f"{url}/api/models", timeout=10).json()["models"]
+    }
+    assert listed["pets"] == {
+        "name": "pets",
+        "input": {"size": 16, "channels": 1, "color": "grayscale"},
+        "classes": ["cat", "dog"],
+        "binary": True,
+    }
+    assert listed["tiny_cifar"]["input"] == {
+        "size": 32,
+        "channels": 3,
+        "color": "rgb",
+    }
+    assert (
+        listed["tiny_cifar"]["classes"] == RGB_CLASSES
+        and listed["tiny_cifar"]["binary"] is False
+    )
 
 
 def test_page_is_self_contained_html(url):
     response = requests.get(f"{url}/", timeout=10)
-    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert response.status_code == 200 and response.headers[
+        "Content-Type"
+    ].startswith("text/html")
     page = response.text
-    for element in ('id="model"', 'id="file"', 'id="drop"', 'id="preview"', 'id="bars"', 'id="error"'):
+    for element in (
+        'id="model"',
+        'id="file"',
+        'id="drop"',
+        'id="preview"',
+        'id="bars"',
+        'id="error"',
+    ):
         assert element in page
-    assert "http://" not in page and "https://" not in page, "the page must not load anything from elsewhere"
+    assert "http://" not in page and "https://" not in page, (
+        "the page must not load anything from elsewhere"
+    )
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -113,12 +166,18 @@ def test_binary_model_answers_both_classes_like_the_model(url, folder):
     photo = PHOTO.read_bytes()
     answer = post(url, "pets", photo).json()
     model, _ = models.load("pets", folder)
-    p_dog = float(model.predict(to_model_input(photo, GRAY_SIZE, "grayscale"), verbose=0)[0, 0])
+    p_dog = float(
+        model.predict(
+            to_model_input(photo, GRAY_SIZE, "grayscale"), verbose=0
+        )[0, 0]
+    )
     assert answer["model"] == "pets"
     assert answer["input"] == {"size": 16, "channels": 1, "color": "grayscale"}
     assert len(answer["top"]) == 2
     got = {item["label"]: item["probability"] for item in answer["top"]}
-    assert got["dog"] == pytest.approx(p_dog, abs=1e-6) and got["cat"] == pytest.approx(1 - p_dog, abs=1e-6)
+    assert got["dog"] == pytest.approx(p_dog, abs=1e-6) and got[
+        "cat"
+    ] == pytest.approx(1 - p_dog, abs=1e-6)
     assert answer["top"][0]["probability"] >= answer["top"][1]["probability"]
 
 
@@ -127,9 +186,17 @@ def test_softmax_model_answers_top3_like_the_model(url, folder):
     answer = post(url, "tiny_cifar", photo).json()
     model, spec = models.load("tiny_cifar", folder)
     x = to_model_input(photo, RGB_SIZE, "rgb")
-    expected = models.top_k(model.predict(x, verbose=0)[0], spec.class_names, 3)
-    assert [item["label"] for item in answer["top"]] == [label for label, _ in expected]
-    np.testing.assert_allclose([item["probability"] for item in answer["top"]], [p for _, p in expected], atol=1e-6)
+    expected = models.top_k(
+        model.predict(x, verbose=0)[0], spec.class_names, 3
+    )
+    assert [item["label"] for item in answer["top"]] == [
+        label for label, _ in expected
+    ]
+    np.testing.assert_allclose(
+        [item["probability"] for item in answer["top"]],
+        [p for _, p in expected],
+        atol=1e-6,
+    )
     assert answer["input"]["size"] == 32
 
 
@@ -139,17 +206,26 @@ def test_preview_is_the_model_input_as_png(url):
     assert preview.startswith("data:image/png;base64,")
     image = Image.open(io.BytesIO(base64.b64decode(preview.split(",", 1)[1])))
     assert image.size == (GRAY_SIZE, GRAY_SIZE) and image.mode == "L"
-    expected = np.round(to_model_input(photo, GRAY_SIZE, "grayscale")[0, ..., 0] * 255)
+    expected = np.round(
+        to_model_input(photo, GRAY_SIZE, "grayscale")[0, ..., 0] * 255
+    )
     np.testing.assert_array_equal(np.asarray(image), expected.astype(np.uint8))
 
 
 def test_png_with_alpha_and_odd_size_is_accepted(url):
-    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 300, 4), dtype=np.uint8)
+    rgba = np.random.default_rng(0).integers(
+        0, 256, size=(7, 300, 4), dtype=np.uint8
+    )
     assert post(url, "tiny_cifar", png_bytes(rgba)).status_code == 200
 
 
 def test_client_file_name_is_never_used(url):
-    answer = post(url, "tiny_cifar", PHOTO.read_bytes(), filename="../../../../etc/passwd")
+    answer = post(
+        url,
+        "tiny_cifar",
+        PHOTO.read_bytes(),
+        filename="../../../../etc/passwd",
+    )
     assert answer.status_code == 200 and "passwd" not in answer.text
 
 
@@ -171,8 +247,11 @@ def test_concurrent_requests_get_identical_answers(url):
 
 # --- bad inputs: a one-line JSON message, and the server keeps serving --------------------------------------------
 
+
 def bomb() -> bytes:
-    side = int(MAX_PIXELS**0.5) + 100  # just over the pixel limit, a few kilobytes as a PNG
+    side = (
+        int(MAX_PIXELS**0.5) + 100
+    )  # just over the pixel limit, a few kilobytes as a PNG
     buffer = io.BytesIO()
     Image.new("L", (side, side)).save(buffer, format="PNG")
     return buffer.getvalue()
@@ -189,7 +268,9 @@ BAD = {
 @pytest.mark.parametrize("case", BAD)
 def test_bad_upload_is_400_with_one_line(url, case):
     content, words = BAD[case]
-    message = assert_json_error(post(url, "tiny_cifar", bomb() if content is None else content), 400)
+    message = assert_json_error(
+        post(url, "tiny_cifar", bomb() if content is None else content), 400
+    )
     assert words in message
     assert requests.get(f"{url}/health", timeout=10).status_code == 200
 
@@ -200,27 +281,47 @@ def test_bomb_file_is_small_but_refused(url):
 
 def test_missing_field_and_wrong_encoding_are_400(url):
     photo = PHOTO.read_bytes()
-    missing = requests.post(f"{url}/api/tiny_cifar", files={"photo": ("a.jpg", photo)}, timeout=10)
+    missing = requests.post(
+        f"{url}/api/tiny_cifar", files={"photo": ("a.jpg", photo)}, timeout=10
+    )
     assert "'image'" in assert_json_error(missing, 400)
     # the CIFAR study's API: a JSON key naming a file on the server. Ours never reads a path from the client.
-    study_style = requests.post(f"{url}/api/tiny_cifar", json={"key": "../../../etc/passwd"}, timeout=10)
+    study_style = requests.post(
+        f"{url}/api/tiny_cifar",
+        json={"key": "../../../etc/passwd"},
+        timeout=10,
+    )
     assert "multipart" in assert_json_error(study_style, 400)
     assert "root:" not in study_style.text
 
 
 def test_over_the_upload_limit_is_413(url):
-    response = post(url, "tiny_cifar", b"\xff" * (serve.MAX_UPLOAD_BYTES + 1024))
+    response = post(
+        url, "tiny_cifar", b"\xff" * (serve.MAX_UPLOAD_BYTES + 1024)
+    )
     assert "8 MB" in assert_json_error(response, 413)
 
 
 def test_unknown_model_and_path_are_404(url):
-    assert "pets, tiny_cifar" in assert_json_error(post(url, "resnet", PHOTO.read_bytes()), 404)
+    assert "pets, tiny_cifar" in assert_json_error(
+        post(url, "resnet", PHOTO.read_bytes()), 404
+    )
     assert_json_error(requests.get(f"{url}/nothing/here", timeout=10), 404)
-    assert_json_error(post(url, "..%2F..%2Fetc%2Fpasswd", PHOTO.read_bytes()), 404)
+    assert_json_error(
+        post(url, "..%2F..%2Fetc%2Fpasswd", PHOTO.read_bytes()), 404
+    )
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/api/tiny_cifar"), ("POST", "/api/models"), ("DELETE", "/health"),
-                                          ("PUT", "/api/pets"), ("POST", "/")])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/api/tiny_cifar"),
+        ("POST", "/api/models"),
+        ("DELETE", "/health"),
+        ("PUT", "/api/pets"),
+        ("POST", "/"),
+    ],
+)
 def test_wrong_method_is_405(url, method, path):
     assert_json_error(requests.request(method, url + path, timeout=10), 405)
 
@@ -234,40 +335,61 @@ def test_internal_error_is_500_without_stack_trace(url, app, monkeypatch):
     monkeypatch.setattr(served, "forward", broken)
     response = post(url, "tiny_cifar", PHOTO.read_bytes())
     message = assert_json_error(response, 500)
-    assert "secret" not in response.text and "RuntimeError" not in response.text and "incident" in message
+    assert (
+        "secret" not in response.text
+        and "RuntimeError" not in response.text
+        and "incident" in message
+    )
     monkeypatch.undo()
     assert post(url, "tiny_cifar", PHOTO.read_bytes()).status_code == 200
 
 
 # --- start-up ------------------------------------------------------------------------------------------------------
 
+
 def test_broken_model_files_are_skipped_with_a_reason(tmp_path, folder):
     for name in ("pets",):
         for suffix in (".keras", ".classes.json"):
-            (tmp_path / f"{name}{suffix}").write_bytes((folder / f"{name}{suffix}").read_bytes())
+            (tmp_path / f"{name}{suffix}").write_bytes(
+                (folder / f"{name}{suffix}").read_bytes()
+            )
     (tmp_path / "broken.keras").write_bytes(b"not a zip")
     (tmp_path / "broken.classes.json").write_text('["a", "b"]')
-    (tmp_path / "mismatch.keras").write_bytes((folder / "tiny_cifar.keras").read_bytes())
+    (tmp_path / "mismatch.keras").write_bytes(
+        (folder / "tiny_cifar.keras").read_bytes()
+    )
     (tmp_path / "mismatch.classes.json").write_text('["only", "two"]')
     served, skipped = serve.load_models(tmp_path)
     assert list(served) == ["pets"]
-    assert len(skipped) == 2 and any("broken" in s for s in skipped) and any("output" in s for s in skipped)
+    assert (
+        len(skipped) == 2
+        and any("broken" in s for s in skipped)
+        and any("output" in s for s in skipped)
+    )
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         serve.create_app(tmp_path / "nowhere")
     assert serve.main(["--models", str(tmp_path / "nowhere")]) == 2
-    assert serve.main(["--models", str(tmp_path)]) == 2  # a folder without models
+    assert (
+        serve.main(["--models", str(tmp_path)]) == 2
+    )  # a folder without models
 
 
 def test_import_nnbook_does_not_import_flask():
     code = "import sys, nnbook, nnbook.models, nnbook.images; assert 'flask' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
 
 
 def test_page_ships_as_package_data():
-    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    pyproject = (
+        Path(__file__).resolve().parents[1] / "pyproject.toml"
+    ).read_text()
     assert 'nnbook = ["web/*.html"]' in pyproject
     assert "<title>" in serve.page_html()
 
@@ -279,14 +401,32 @@ def test_json_errors_are_valid_json_strings(app):
 
 
 def test_command_line_serves_the_folder(folder):
-    command = [sys.executable, "-m", "nnbook.serve", "--models", str(folder), "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               cwd=Path(__file__).resolve().parents[1])
+    command = [
+        sys.executable,
+        "-m",
+        "nnbook.serve",
+        "--models",
+        str(folder),
+        "--port",
+        "0",
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     try:
         line = process.stdout.readline()  # "serving pets, tiny_cifar at http://127.0.0.1:PORT/ (Ctrl+C stops)"
-        assert line.startswith("serving pets, tiny_cifar at http://127.0.0.1:"), line
+        assert line.startswith(
+            "serving pets, tiny_cifar at http://127.0.0.1:"
+        ), line
         base = line.split(" at ", 1)[1].split("/ ", 1)[0]
-        assert requests.get(f"{base}/health", timeout=10).json() == {"status": "ok", "models": 2}
+        assert requests.get(f"{base}/health", timeout=10).json() == {
+            "status": "ok",
+            "models": 2,
+        }
         assert post(base, "pets", PHOTO.read_bytes()).json()["model"] == "pets"
     finally:
         process.terminate()
@@ -294,9 +434,16 @@ def test_command_line_serves_the_folder(folder):
 
 
 def test_reserved_and_repeated_names_are_skipped(tmp_path, folder):
-    for name in ("models", "pets"):  # "models" is the /api/models endpoint; "pets" is also in `folder`
+    for name in (
+        "models",
+        "pets",
+    ):  # "models" is the /api/models endpoint; "pets" is also in `folder`
         for suffix in (".keras", ".classes.json"):
-            (tmp_path / f"{name}{suffix}").write_bytes((folder / f"pets{suffix}").read_bytes())
+            (tmp_path / f"{name}{suffix}").write_bytes(
+                (folder / f"pets{suffix}").read_bytes()
+            )
     served, skipped = serve.load_models([folder, tmp_path])
     assert sorted(served) == ["pets", "tiny_cifar"]
-    assert any("reserved" in s for s in skipped) and any("already served" in s for s in skipped)
+    assert any("reserved" in s for s in skipped) and any(
+        "already served" in s for s in skipped
+    )

@@ -16,11 +16,16 @@ from nnbook import client, models, serve
 from test_serve import PHOTO, RGB_CLASSES, gray_model, rgb_model
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed "
-                                                             "(pip install -r requirements.txt)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright for Python is not installed "
+    "(pip install -r requirements.txt)",
+)
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)",
-                allow_module_level=True)
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +41,14 @@ def url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(url):
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=client.CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=client.CHROMIUM_ARGS
+        )
         page = browser.new_page()
         messages: list[str] = []
-        page.on("pageerror", lambda err: messages.append(str(err)))  # an uncaught JavaScript error
+        page.on(
+            "pageerror", lambda err: messages.append(str(err))
+        )  # an uncaught JavaScript error
         page.goto(url + "/")
         page.wait_for_selector("#model option", state="attached")
         yield page
@@ -48,25 +57,34 @@ def page(url):
 
 
 def test_models_are_offered(page):
-    assert page.eval_on_selector_all("#model option", "options => options.map(o => o.value)") == ["pets",
-                                                                                                    "tiny_cifar"]
+    assert page.eval_on_selector_all(
+        "#model option", "options => options.map(o => o.value)"
+    ) == ["pets", "tiny_cifar"]
 
 
 def test_upload_a_photo_shows_top3_and_the_model_view(page):
     page.select_option("#model", "tiny_cifar")
     page.set_input_files("#file", str(PHOTO))
     page.wait_for_selector("#bars .bar")
-    labels = page.eval_on_selector_all("#bars .bar .label", "spans => spans.map(s => s.textContent)")
+    labels = page.eval_on_selector_all(
+        "#bars .bar .label", "spans => spans.map(s => s.textContent)"
+    )
     assert len(labels) == 3 and set(labels) <= set(RGB_CLASSES)
-    assert page.get_attribute("#preview", "src").startswith("data:image/png;base64,")
+    assert page.get_attribute("#preview", "src").startswith(
+        "data:image/png;base64,"
+    )
     assert page.is_visible("#views") and page.text_content("#error") == ""
     assert page.eval_on_selector("#preview", "img => img.naturalWidth") == 32
 
 
 def test_binary_model_shows_both_classes(page):
-    page.select_option("#model", "pets")  # re-classifies the chosen photo with the other model
+    page.select_option(
+        "#model", "pets"
+    )  # re-classifies the chosen photo with the other model
     sync_api.expect(page.locator("#bars .bar")).to_have_count(2)
-    labels = page.eval_on_selector_all("#bars .bar .label", "spans => spans.map(s => s.textContent)")
+    labels = page.eval_on_selector_all(
+        "#bars .bar .label", "spans => spans.map(s => s.textContent)"
+    )
     assert sorted(labels) == ["cat", "dog"]
 
 
@@ -86,7 +104,9 @@ def test_photo_after_an_error_works_again(page):
 
 def test_drop_a_photo_on_the_drop_zone(page):
     page.select_option("#model", "tiny_cifar")
-    page.set_input_files("#file", [])  # forget the chosen file, so only the drop can bring the answer
+    page.set_input_files(
+        "#file", []
+    )  # forget the chosen file, so only the drop can bring the answer
     page.evaluate("() => document.getElementById('bars').replaceChildren()")
     transfer = page.evaluate_handle(
         """(b64) => {
@@ -94,6 +114,8 @@ def test_drop_a_photo_on_the_drop_zone(page):
             const transfer = new DataTransfer();
             transfer.items.add(new File([bytes], "dropped.jpg", { type: "image/jpeg" }));
             return transfer;
-        }""", base64.b64encode(PHOTO.read_bytes()).decode())
+        }""",
+        base64.b64encode(PHOTO.read_bytes()).decode(),
+    )
     page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
     sync_api.expect(page.locator("#bars .bar")).to_have_count(3)

@@ -19,10 +19,17 @@ from PIL import Image
 from nnbook import images, models, serve
 
 
-def softmax_model(size: int = 16, classes: int = 3, seed: int = 0) -> keras.Model:
+def softmax_model(
+    size: int = 16, classes: int = 3, seed: int = 0
+) -> keras.Model:
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([keras.Input((size, size, 3)), keras.layers.GlobalAveragePooling2D(),
-                             keras.layers.Dense(classes, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((size, size, 3)),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(classes, activation="softmax"),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +48,10 @@ def app(folder):
 def url(app):
     server = serve.start_in_background(app)
     yield server.url
-    assert requests.get(server.url + "/health", timeout=10).json()["status"] == "ok"
+    assert (
+        requests.get(server.url + "/health", timeout=10).json()["status"]
+        == "ok"
+    )
     server.stop()
 
 
@@ -52,16 +62,30 @@ def encoded(img: Image.Image, fmt: str, **kwargs) -> bytes:
 
 
 def assert_json(response, status: int) -> str:
-    assert response.status_code == status, (response.status_code, response.headers, response.data[:200]
-                                            if hasattr(response, "data") else response.text[:200])
+    assert response.status_code == status, (
+        response.status_code,
+        response.headers,
+        response.data[:200]
+        if hasattr(response, "data")
+        else response.text[:200],
+    )
     assert response.headers["Content-Type"].startswith("application/json")
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
-    body = response.get_json() if hasattr(response, "get_json") else response.json()
-    assert body["status"] == status and "\n" not in body["error"] and "Traceback" not in body["error"]
+    body = (
+        response.get_json()
+        if hasattr(response, "get_json")
+        else response.json()
+    )
+    assert (
+        body["status"] == status
+        and "\n" not in body["error"]
+        and "Traceback" not in body["error"]
+    )
     return body["error"]
 
 
 # --- item 2: fuzzed files in every accepted format, and formats no photo comes in ------------------------------------
+
 
 def seeds() -> dict[str, bytes]:
     rng = np.random.default_rng(0)
@@ -71,7 +95,10 @@ def seeds() -> dict[str, bytes]:
         "jpeg": encoded(rgb, "JPEG", quality=80),
         "progressive-jpeg": encoded(rgb, "JPEG", quality=80, progressive=True),
         "png": encoded(rgba, "PNG"),
-        "gray16-png": encoded(Image.fromarray(rng.integers(0, 65536, (20, 24), dtype=np.uint16)), "PNG"),
+        "gray16-png": encoded(
+            Image.fromarray(rng.integers(0, 65536, (20, 24), dtype=np.uint16)),
+            "PNG",
+        ),
         "palette-png": encoded(rgb.quantize(16), "PNG", transparency=0),
         "gif": encoded(rgb.quantize(16), "GIF"),
         "bmp": encoded(rgb, "BMP"),
@@ -95,17 +122,33 @@ def test_fuzzed_files_are_answered_200_or_400_never_5xx(app):
     rng = np.random.default_rng(20)
     statuses = {200: 0, 400: 0}
     for name, data in seeds().items():
-        assert client.post("/api/tiny", data={"image": (io.BytesIO(data), "x")}).status_code == 200, name
+        assert (
+            client.post(
+                "/api/tiny", data={"image": (io.BytesIO(data), "x")}
+            ).status_code
+            == 200
+        ), name
         for _ in range(40):
-            response = client.post("/api/tiny", data={"image": (io.BytesIO(flipped(data, rng)), "x")})
-            assert response.status_code in statuses, (name, response.status_code, response.get_json())
+            response = client.post(
+                "/api/tiny",
+                data={"image": (io.BytesIO(flipped(data, rng)), "x")},
+            )
+            assert response.status_code in statuses, (
+                name,
+                response.status_code,
+                response.get_json(),
+            )
             statuses[response.status_code] += 1
             if response.status_code == 400:
                 assert_json(response, 400)
-    assert statuses[400] > 50 and statuses[200] > 20, statuses  # the fuzzing reached both outcomes
+    assert statuses[400] > 50 and statuses[200] > 20, (
+        statuses
+    )  # the fuzzing reached both outcomes
 
 
-@pytest.mark.parametrize("fmt", ["DDS", "QOI", "SPIDER", "AVIF", "TIFF", "EPS", "ICO"])
+@pytest.mark.parametrize(
+    "fmt", ["DDS", "QOI", "SPIDER", "AVIF", "TIFF", "EPS", "ICO"]
+)
 def test_damaged_files_in_rare_formats_are_400(app, fmt):
     # Pillow raised NotImplementedError, IndexError, AttributeError or RuntimeError for damaged DDS, QOI, SPIDER
     # and AVIF files: a 500. They are no longer decoded at all.
@@ -114,35 +157,72 @@ def test_damaged_files_in_rare_formats_are_400(app, fmt):
     rng = np.random.default_rng(1)
     client = app.test_client()
     for content in [data] + [flipped(data, rng) for _ in range(10)]:
-        message = assert_json(client.post("/api/tiny", data={"image": (io.BytesIO(content), "x")}), 400)
-        assert "not an image file" in message or "truncated or corrupt" in message
+        message = assert_json(
+            client.post(
+                "/api/tiny", data={"image": (io.BytesIO(content), "x")}
+            ),
+            400,
+        )
+        assert (
+            "not an image file" in message or "truncated or corrupt" in message
+        )
 
 
 # --- item 3: model folders that used to stop the server or answer 500 -----------------------------------------------
 
+
 def two_outputs() -> keras.Model:
     x = keras.Input((16, 16, 3))
     pooled = keras.layers.GlobalAveragePooling2D()(x)
-    return keras.Model(x, [keras.layers.Dense(2, activation="softmax")(pooled),
-                           keras.layers.Dense(2, activation="softmax")(pooled)])
+    return keras.Model(
+        x,
+        [
+            keras.layers.Dense(2, activation="softmax")(pooled),
+            keras.layers.Dense(2, activation="softmax")(pooled),
+        ],
+    )
 
 
-def write_model(model: keras.Model, name: str, classes: list[str], folder: Path) -> None:
+def write_model(
+    model: keras.Model, name: str, classes: list[str], folder: Path
+) -> None:
     model.save(folder / f"{name}.keras")
-    (folder / f"{name}.classes.json").write_text(str(classes).replace("'", '"'))
+    (folder / f"{name}.classes.json").write_text(
+        str(classes).replace("'", '"')
+    )
 
 
-def test_unservable_models_are_skipped_with_a_reason_and_the_rest_served(tmp_path, folder):
+def test_unservable_models_are_skipped_with_a_reason_and_the_rest_served(
+    tmp_path, folder
+):
     write_model(two_outputs(), "two_heads", ["a", "b"], tmp_path)
-    not_flat = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(2, 3, activation="softmax")])
+    not_flat = keras.Sequential(
+        [
+            keras.Input((16, 16, 3)),
+            keras.layers.Conv2D(2, 3, activation="softmax"),
+        ]
+    )
     write_model(not_flat, "not_flat", ["a", "b"], tmp_path)
-    one_softmax = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Flatten(),
-                                    keras.layers.Dense(1, activation="softmax")])
+    one_softmax = keras.Sequential(
+        [
+            keras.Input((16, 16, 3)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, activation="softmax"),
+        ]
+    )
     write_model(one_softmax, "one_softmax", ["a", "b"], tmp_path)
-    logits = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Flatten(), keras.layers.Dense(3)])
+    logits = keras.Sequential(
+        [
+            keras.Input((16, 16, 3)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(3),
+        ]
+    )
     write_model(logits, "logits", ["a", "b", "c"], tmp_path)
     for suffix in (".keras", ".classes.json"):
-        (tmp_path / f"good{suffix}").write_bytes((folder / f"tiny{suffix}").read_bytes())
+        (tmp_path / f"good{suffix}").write_bytes(
+            (folder / f"tiny{suffix}").read_bytes()
+        )
     # a model file that is a link out of the folder is refused (the class list is inside)
     outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.keras"
     outside.write_bytes((folder / "tiny.keras").read_bytes())
@@ -152,39 +232,67 @@ def test_unservable_models_are_skipped_with_a_reason_and_the_rest_served(tmp_pat
     (tmp_path / "alias.keras").symlink_to(tmp_path / "good.keras")
     (tmp_path / "alias.classes.json").write_text('["a", "b", "c"]')
 
-    served, skipped = serve.load_models(tmp_path)  # no exception: a bad model does not stop the server
+    served, skipped = serve.load_models(
+        tmp_path
+    )  # no exception: a bad model does not stop the server
     assert sorted(served) == ["alias", "good"]
-    reasons = {line.split(".keras", 1)[0].rsplit("/", 1)[-1]: line for line in skipped}
-    assert sorted(reasons) == ["linked", "logits", "not_flat", "one_softmax", "two_heads"], skipped
+    reasons = {
+        line.split(".keras", 1)[0].rsplit("/", 1)[-1]: line for line in skipped
+    }
+    assert sorted(reasons) == [
+        "linked",
+        "logits",
+        "not_flat",
+        "one_softmax",
+        "two_heads",
+    ], skipped
     assert "cannot serve" in reasons["two_heads"]
     assert "(None, classes)" in reasons["not_flat"]
     assert "one-unit softmax" in reasons["one_softmax"]
-    assert "not probabilities" in reasons["logits"] or "sum to 1" in reasons["logits"]
+    assert (
+        "not probabilities" in reasons["logits"]
+        or "sum to 1" in reasons["logits"]
+    )
     assert "outside" in reasons["linked"]
     assert all("\n" not in line for line in skipped)
 
 
 # --- item 4: cross-site POSTs ---------------------------------------------------------------------------------------
 
+
 def test_cross_site_posts_are_refused_and_the_own_page_works(app):
     client = app.test_client()
     photo = encoded(Image.new("RGB", (20, 20), (1, 2, 3)), "PNG")
 
     def post(headers: dict[str, str]):
-        return client.post("/api/tiny", data={"image": (io.BytesIO(photo), "a.png")}, headers=headers)
+        return client.post(
+            "/api/tiny",
+            data={"image": (io.BytesIO(photo), "a.png")},
+            headers=headers,
+        )
 
     own = "http://127.0.0.1:5000"
-    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"},
-                    {"Origin": "http://127.0.0.1:8888", "Host": "127.0.0.1:5000"},
-                    {"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"},
-                    {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:8888"}):
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://127.0.0.1:8888", "Host": "127.0.0.1:5000"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:8888"},
+    ):
         assert "cross-site" in assert_json(post(headers), 403), headers
-    for headers in ({}, {"Origin": own, "Host": "127.0.0.1:5000"},  # no browser; the own page (old browser)
-                    {"Sec-Fetch-Site": "same-origin", "Origin": "https://proxy.example"}):  # own page via a proxy
+    for headers in (
+        {},
+        {
+            "Origin": own,
+            "Host": "127.0.0.1:5000",
+        },  # no browser; the own page (old browser)
+        {"Sec-Fetch-Site": "same-origin", "Origin": "https://proxy.example"},
+    ):  # own page via a proxy
         assert post(headers).status_code == 200, headers
 
 
 # --- item 5: the production server ------------------------------------------------------------------------------------
+
 
 def test_no_server_header_nosniff_on_json_and_frame_ancestors(url):
     health = requests.get(f"{url}/health", timeout=10)
@@ -195,34 +303,64 @@ def test_no_server_header_nosniff_on_json_and_frame_ancestors(url):
     assert "Server" not in page.headers
 
 
-@pytest.mark.parametrize("method, path", [("GET", "//health"), ("GET", "//"), ("GET", "/api//models"),
-                                          ("POST", "/api//tiny"), ("GET", "/health/"), ("GET", "/api/models/")])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "//health"),
+        ("GET", "//"),
+        ("GET", "/api//models"),
+        ("POST", "/api//tiny"),
+        ("GET", "/health/"),
+        ("GET", "/api/models/"),
+    ],
+)
 def test_no_redirects_built_from_the_host_header(app, method, path):
     # Werkzeug merged the slashes with a 308 whose Location came from the Host header (http://health/ for
     # "//health"): now every such path is a plain JSON answer.
-    response = app.test_client().open(path, method=method, headers={"Host": "evil.example"})
-    assert response.status_code in (200, 400, 404, 405) and "Location" not in response.headers, response.status
+    response = app.test_client().open(
+        path, method=method, headers={"Host": "evil.example"}
+    )
+    assert (
+        response.status_code in (200, 400, 404, 405)
+        and "Location" not in response.headers
+    ), response.status
     if path != "//":
         assert response.headers["Content-Type"].startswith("application/json")
 
 
 def test_long_url_is_414_and_huge_headers_431_both_json(url):
-    assert "URL" in assert_json(requests.get(f"{url}/health?" + "a" * 3000, timeout=10), 414)
-    response = requests.get(f"{url}/health", headers={"X-Big": "b" * (serve.MAX_HEADER_BYTES + 100)}, timeout=10)
+    assert "URL" in assert_json(
+        requests.get(f"{url}/health?" + "a" * 3000, timeout=10), 414
+    )
+    response = requests.get(
+        f"{url}/health",
+        headers={"X-Big": "b" * (serve.MAX_HEADER_BYTES + 100)},
+        timeout=10,
+    )
     assert "headers" in assert_json(response, 431)
 
 
 def test_too_many_form_parts_and_a_field_without_file_name_say_so(url):
     photo = encoded(Image.new("RGB", (8, 8)), "PNG")
     parts = {f"f{i}": (None, "x") for i in range(serve.MAX_FORM_PARTS + 2)}
-    message = assert_json(requests.post(f"{url}/api/tiny", files=dict(parts, image=("a.png", photo)), timeout=10),
-                          413)
+    message = assert_json(
+        requests.post(
+            f"{url}/api/tiny",
+            files=dict(parts, image=("a.png", photo)),
+            timeout=10,
+        ),
+        413,
+    )
     assert "too many parts" in message and "MB limit" not in message
-    as_text = requests.post(f"{url}/api/tiny", files={"image": (None, photo)}, timeout=10)
+    as_text = requests.post(
+        f"{url}/api/tiny", files={"image": (None, photo)}, timeout=10
+    )
     assert "without a file name" in assert_json(as_text, 400)
 
 
-def test_a_stalled_body_is_dropped_after_the_timeout_and_holds_no_thread(app, monkeypatch):
+def test_a_stalled_body_is_dropped_after_the_timeout_and_holds_no_thread(
+    app, monkeypatch
+):
     monkeypatch.setattr(serve, "CHANNEL_TIMEOUT_S", 2)
     server = serve.start_in_background(app)
     try:
@@ -230,15 +368,21 @@ def test_a_stalled_body_is_dropped_after_the_timeout_and_holds_no_thread(app, mo
         stalled = []
         for _ in range(serve.THREADS + 2):  # more than the worker threads
             sock = socket.create_connection((host, int(port)), timeout=20)
-            sock.sendall(b"POST /api/tiny HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-                         b"Content-Length: 100000\r\n\r\n--b\r\n")
+            sock.sendall(
+                b"POST /api/tiny HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                b"Content-Length: 100000\r\n\r\n--b\r\n"
+            )
             stalled.append(sock)
-        assert requests.get(f"{server.url}/health", timeout=10).status_code == 200  # no thread is held
+        assert (
+            requests.get(f"{server.url}/health", timeout=10).status_code == 200
+        )  # no thread is held
         time.sleep(2 * 2 + 1)
         for sock in stalled:
             assert sock.recv(100) == b""  # closed by the server
             sock.close()
-        assert requests.get(f"{server.url}/health", timeout=10).status_code == 200
+        assert (
+            requests.get(f"{server.url}/health", timeout=10).status_code == 200
+        )
     finally:
         server.stop()
 
@@ -247,15 +391,37 @@ def test_command_line_runs_under_waitress(folder):
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "nnbook.serve", "--models", str(folder), "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               cwd=Path(__file__).resolve().parents[1], env=dict(os.environ))
+    command = [
+        sys.executable,
+        "-m",
+        "nnbook.serve",
+        "--models",
+        str(folder),
+        "--port",
+        "0",
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env=dict(os.environ),
+    )
     try:
         line = process.stdout.readline()
         base = line.split(" at ", 1)[1].split("/ ", 1)[0]
         response = requests.get(f"{base}/health", timeout=10)
-        assert response.json() == {"status": "ok", "models": 1} and "Server" not in response.headers
-        assert "431" in requests.get(f"{base}/health", headers={"X-Big": "b" * 20000}, timeout=10).text
+        assert (
+            response.json() == {"status": "ok", "models": 1}
+            and "Server" not in response.headers
+        )
+        assert (
+            "431"
+            in requests.get(
+                f"{base}/health", headers={"X-Big": "b" * 20000}, timeout=10
+            ).text
+        )
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -265,5 +431,6 @@ def test_the_pixel_limits_hold_for_uploads(app):
     client = app.test_client()
     side = int(images.MAX_DECODED_PIXELS**0.5) + 10
     big = encoded(Image.new("RGBA", (side, side)), "PNG")
-    assert "16 megapixel limit" in assert_json(client.post("/api/tiny", data={"image": (io.BytesIO(big), "x")}),
-                                               400)
+    assert "16 megapixel limit" in assert_json(
+        client.post("/api/tiny", data={"image": (io.BytesIO(big), "x")}), 400
+    )

@@ -29,7 +29,9 @@ from nnbook import models
 BOUND_MB = 300
 """The most the server's peak memory may grow while answering the hostile uploads."""
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="reads /proc (Linux)"
+)
 
 
 def png(img: Image.Image) -> bytes:
@@ -39,16 +41,23 @@ def png(img: Image.Image) -> bytes:
 
 
 def hostile_files() -> dict[str, bytes]:
-    big, under = 7999, 3990  # 64 MP (refused before decoding) and 15.9 MP (decoded at full resolution)
+    big, under = (
+        7999,
+        3990,
+    )  # 64 MP (refused before decoding) and 15.9 MP (decoded at full resolution)
     files = {
         "gray16-64MP.png": png(Image.new("I;16", (big, big), 40000)),
         "rgba-64MP.png": png(Image.new("RGBA", (big, big), (10, 20, 30, 128))),
         "gray16-16MP.png": png(Image.new("I;16", (under, under), 40000)),
-        "rgba-16MP.png": png(Image.new("RGBA", (under, under), (10, 20, 30, 128))),
+        "rgba-16MP.png": png(
+            Image.new("RGBA", (under, under), (10, 20, 30, 128))
+        ),
         "palette-16MP.png": png(Image.new("P", (under, under), 3)),
     }
     jpeg = io.BytesIO()
-    Image.new("RGB", (7000, 7000), (90, 60, 30)).save(jpeg, format="JPEG", quality=50)
+    Image.new("RGB", (7000, 7000), (90, 60, 30)).save(
+        jpeg, format="JPEG", quality=50
+    )
     files["rgb-49MP.jpg"] = jpeg.getvalue()
     return files
 
@@ -62,12 +71,30 @@ def peak_mb(pid: int) -> float:
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("models")
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.GlobalAveragePooling2D(),
-                              keras.layers.Dense(2, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
     models.save(model, "tiny", ["a", "b"], folder)
-    command = [sys.executable, "-m", "nnbook.serve", "--models", str(folder), "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               cwd=Path(__file__).resolve().parents[1])
+    command = [
+        sys.executable,
+        "-m",
+        "nnbook.serve",
+        "--models",
+        str(folder),
+        "--port",
+        "0",
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     try:
         line = process.stdout.readline()
         assert " at http://" in line, line
@@ -80,11 +107,19 @@ def server(tmp_path_factory):
 def test_concurrent_hostile_uploads_stay_within_the_memory_bound(server):
     process, url = server
     files = hostile_files()
-    assert max(len(content) for content in files.values()) < 1_000_000  # each under 1 MB on the wire
+    assert (
+        max(len(content) for content in files.values()) < 1_000_000
+    )  # each under 1 MB on the wire
     photo = io.BytesIO()
     Image.new("RGB", (64, 64), (200, 10, 10)).save(photo, format="PNG")
-    for _ in range(3):  # warm up: the first requests allocate what every request reuses
-        assert requests.post(f"{url}/api/tiny", files={"image": ("a.png", photo.getvalue())}, timeout=60).ok
+    for _ in range(
+        3
+    ):  # warm up: the first requests allocate what every request reuses
+        assert requests.post(
+            f"{url}/api/tiny",
+            files={"image": ("a.png", photo.getvalue())},
+            timeout=60,
+        ).ok
     time.sleep(0.5)
     before = peak_mb(process.pid)
 
@@ -92,7 +127,9 @@ def test_concurrent_hostile_uploads_stay_within_the_memory_bound(server):
     jobs = list(files.items()) * 2
 
     def client(name: str, content: bytes) -> None:
-        reply = requests.post(f"{url}/api/tiny", files={"image": (name, content)}, timeout=300)
+        reply = requests.post(
+            f"{url}/api/tiny", files={"image": (name, content)}, timeout=300
+        )
         statuses.append((name, reply.status_code))
 
     threads = [threading.Thread(target=client, args=job) for job in jobs]
@@ -102,11 +139,21 @@ def test_concurrent_hostile_uploads_stay_within_the_memory_bound(server):
         thread.join()
 
     growth = peak_mb(process.pid) - before
-    print(f"peak memory grew by {growth:.0f} MB over {len(jobs)} hostile uploads "
-          f"({before:.0f} MB before): {sorted(set(statuses))}")
-    assert len(statuses) == len(jobs) and all(status in (200, 400) for _, status in statuses), statuses
+    print(
+        f"peak memory grew by {growth:.0f} MB over {len(jobs)} hostile uploads "
+        f"({before:.0f} MB before): {sorted(set(statuses))}"
+    )
+    assert len(statuses) == len(jobs) and all(
+        status in (200, 400) for _, status in statuses
+    ), statuses
     answered = dict(statuses)
-    assert answered["gray16-64MP.png"] == 400 and answered["rgba-64MP.png"] == 400  # over MAX_PIXELS
-    assert answered["rgba-16MP.png"] == 200 and answered["rgb-49MP.jpg"] == 200  # decoded, bounded
-    assert growth < BOUND_MB, f"peak memory grew by {growth:.0f} MB (bound {BOUND_MB} MB)"
+    assert (
+        answered["gray16-64MP.png"] == 400 and answered["rgba-64MP.png"] == 400
+    )  # over MAX_PIXELS
+    assert (
+        answered["rgba-16MP.png"] == 200 and answered["rgb-49MP.jpg"] == 200
+    )  # decoded, bounded
+    assert growth < BOUND_MB, (
+        f"peak memory grew by {growth:.0f} MB (bound {BOUND_MB} MB)"
+    )
     assert requests.get(f"{url}/health", timeout=10).json()["status"] == "ok"

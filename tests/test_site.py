@@ -17,17 +17,28 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "site"))
-from sitecheck import (NOTEBOOK_PAGES, PAGES, REPO, SCREENSHOTS, Visit, html_page,  # noqa: E402
-                       min_figures, source_of)
+from sitecheck import (
+    NOTEBOOK_PAGES,
+    PAGES,
+    REPO,
+    SCREENSHOTS,
+    Visit,
+    html_page,  # noqa: E402
+    min_figures,
+    source_of,
+)
 
 MAX_PAGE_BYTES = 1_500_000
 """Page weight: the chapter's HTML file with everything inlined in it (explorer frames, figures as data URIs)."""
 
 IMG_TAG = re.compile(r"<img\b", re.I)
 SVG_PICTURE = re.compile(r"<svg\b[^>]*\bdata-picture", re.I)
-REMOTE_ASSET = re.compile(r"<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc=[\"']?(?:https?:)?//"
-                          r"|<link\b(?=[^>]*\srel=[\"']?(?:stylesheet|preload|modulepreload|icon|shortcut icon))"
-                          r"[^>]*\shref=[\"']?(?:https?:)?//", re.I)
+REMOTE_ASSET = re.compile(
+    r"<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc=[\"']?(?:https?:)?//"
+    r"|<link\b(?=[^>]*\srel=[\"']?(?:stylesheet|preload|modulepreload|icon|shortcut icon))"
+    r"[^>]*\shref=[\"']?(?:https?:)?//",
+    re.I,
+)
 
 
 def count_figures(notebook: nbformat.NotebookNode) -> int:
@@ -38,12 +49,23 @@ def count_figures(notebook: nbformat.NotebookNode) -> int:
     """
     count = 0
     for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+        for output in (
+            cell.get("outputs", []) if cell.cell_type == "code" else []
+        ):
             data = output.get("data", {})
             if "text/html" in data:
-                markup = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
-                count += len(IMG_TAG.findall(markup)) + len(SVG_PICTURE.findall(markup))
-            elif any(kind in data for kind in ("image/png", "image/jpeg", "image/svg+xml")):
+                markup = (
+                    data["text/html"]
+                    if isinstance(data["text/html"], str)
+                    else "".join(data["text/html"])
+                )
+                count += len(IMG_TAG.findall(markup)) + len(
+                    SVG_PICTURE.findall(markup)
+                )
+            elif any(
+                kind in data
+                for kind in ("image/png", "image/jpeg", "image/svg+xml")
+            ):
                 count += 1
     return count
 
@@ -60,39 +82,62 @@ def test_executed_chapter_shows_its_figures(built_site, page):
         pytest.fail(f"{page}: the build left no executed copy at {path}")
     executed = nbformat.read(str(path), as_version=4)
     shown, expected = count_figures(executed), min_figures(page)
-    assert shown >= expected, (f"{page}: the executed notebook shows {shown} figures, expected at least {expected} "
-                               "(a plotting cell drew nothing? see tests/expectations.py)")
+    assert shown >= expected, (
+        f"{page}: the executed notebook shows {shown} figures, expected at least {expected} "
+        "(a plotting cell drew nothing? see tests/expectations.py)"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_chapter_page_holds_its_figures_and_stays_light(built_site, page):
     path = html_page(built_site, page)
     markup = path.read_text()
-    article = markup[markup.find('<article'):markup.rfind('</article>')]
-    shown, expected = len(IMG_TAG.findall(article)) + len(SVG_PICTURE.findall(article)), min_figures(page)
-    assert shown >= expected, f"{path.name}: {shown} images in the page, expected at least {expected}"
+    article = markup[markup.find("<article") : markup.rfind("</article>")]
+    shown, expected = (
+        len(IMG_TAG.findall(article)) + len(SVG_PICTURE.findall(article)),
+        min_figures(page),
+    )
+    assert shown >= expected, (
+        f"{path.name}: {shown} images in the page, expected at least {expected}"
+    )
     assert path.stat().st_size <= MAX_PAGE_BYTES, (
         f"{path.name} weighs {path.stat().st_size / 1e6:.2f} MB (limit {MAX_PAGE_BYTES / 1e6:.1f} MB): "
-        "fewer or smaller explorer frames (nnbook.widgets), or fewer inline figures")
+        "fewer or smaller explorer frames (nnbook.widgets), or fewer inline figures"
+    )
 
 
-EXERCISE_NUMBER = re.compile(r'class="admonition-title"><span class="caption-number">Exercise (\d+)\.(\d+) ')
+EXERCISE_NUMBER = re.compile(
+    r'class="admonition-title"><span class="caption-number">Exercise (\d+)\.(\d+) '
+)
 CHAPTER_FOLDER = re.compile(r"chapters/(\d+)_")
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_exercises_are_numbered_within_their_chapter(built_site, page):
-    numbers = [(int(a), int(b)) for a, b in EXERCISE_NUMBER.findall(html_page(built_site, page).read_text())]
-    chapter = int(CHAPTER_FOLDER.match(page).group(1)) if CHAPTER_FOLDER.match(page) else None
+    numbers = [
+        (int(a), int(b))
+        for a, b in EXERCISE_NUMBER.findall(
+            html_page(built_site, page).read_text()
+        )
+    ]
+    chapter = (
+        int(CHAPTER_FOLDER.match(page).group(1))
+        if CHAPTER_FOLDER.match(page)
+        else None
+    )
     if chapter is None or not numbers:
         pytest.skip("no numbered exercises on this page")
     assert numbers == [(chapter, k) for k in range(1, len(numbers) + 1)], (
-        f"exercises should read {chapter}.1, {chapter}.2, ...; found {numbers[:6]}")
+        f"exercises should read {chapter}.1, {chapter}.2, ...; found {numbers[:6]}"
+    )
 
 
 def test_no_page_shows_the_builders_folders(built_site):
     """Dataset lines, reprs and tracebacks name the kind of source, never the machine's paths."""
-    private = {str(REPO), str(REPO.parent / "shared"), str(Path.home())} - {"/", ""}
+    private = {str(REPO), str(REPO.parent / "shared"), str(Path.home())} - {
+        "/",
+        "",
+    }
     offenders = {}
     for path in sorted(built_site.rglob("*.html")):
         text = path.read_text()
@@ -108,8 +153,12 @@ def test_no_page_loads_anything_from_another_host(built_site):
         found = REMOTE_ASSET.findall(path.read_text())
         if found:
             offenders[str(path.relative_to(built_site))] = found[:3]
-    assert not offenders, f"pages load scripts, styles or images from another host: {offenders}"
-    assert (built_site / "_static" / "mathjax" / "tex-mml-chtml.js").is_file(), "MathJax is not in the build"
+    assert not offenders, (
+        f"pages load scripts, styles or images from another host: {offenders}"
+    )
+    assert (
+        built_site / "_static" / "mathjax" / "tex-mml-chtml.js"
+    ).is_file(), "MathJax is not in the build"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -153,12 +202,17 @@ def inspect_page(browser, base: str, page: str) -> dict:
     """Open one chapter page (network blocked) and record everything the tests below assert on, in one visit."""
     seen = Visit(browser, base, base + page + ".html")
     try:
-        found: dict = {"blocked": seen.blocked, "load_errors": list(seen.errors)}
+        found: dict = {
+            "blocked": seen.blocked,
+            "load_errors": list(seen.errors),
+        }
         found["maths"] = seen.page.evaluate(MATHS)
         seen.load_every_image()
         found["pictures"] = seen.page.evaluate(PICTURES)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        seen.page.screenshot(path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True)
+        seen.page.screenshot(
+            path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True
+        )
 
         problems = []
         titles = seen.page.locator(".solution.dropdown > .admonition-title")
@@ -168,10 +222,17 @@ def inspect_page(browser, base: str, page: str) -> dict:
             titles.nth(i).click()
             solution = seen.page.locator(".solution.dropdown").nth(i)
             body = solution.locator(":scope > :not(.admonition-title)").first
-            if "toggle-hidden" in (solution.get_attribute("class") or "") or not body.is_visible():
-                problems.append(f"solution {i + 1} stays hidden after a click on its title")
+            if (
+                "toggle-hidden" in (solution.get_attribute("class") or "")
+                or not body.is_visible()
+            ):
+                problems.append(
+                    f"solution {i + 1} stays hidden after a click on its title"
+                )
             if seen.page.url != url:
-                problems.append(f"solution {i + 1}: the click on its title navigated to {seen.page.url}")
+                problems.append(
+                    f"solution {i + 1}: the click on its title navigated to {seen.page.url}"
+                )
         found["solution_problems"] = problems
 
         problems = []
@@ -180,7 +241,9 @@ def inspect_page(browser, base: str, page: str) -> dict:
         for e in range(explorers.count()):
             explorer = explorers.nth(e)
             if explorer.locator("[data-picture]").count() != 1:
-                problems.append(f"explorer {e + 1} has no single [data-picture]")
+                problems.append(
+                    f"explorer {e + 1} has no single [data-picture]"
+                )
                 continue
             controls = explorer.locator("[data-param], [data-epochs]")
             if controls.count() == 0:
@@ -191,7 +254,9 @@ def inspect_page(browser, base: str, page: str) -> dict:
                     continue  # a control with a single position cannot move
                 after = explorer.evaluate(PICTURE)
                 if not after or after == before:
-                    problems.append(f"explorer {e + 1}: its picture did not change when control {c + 1} moved")
+                    problems.append(
+                        f"explorer {e + 1}: its picture did not change when control {c + 1} moved"
+                    )
         found["explorer_problems"] = problems
         found["errors"] = list(seen.errors)
         return found
@@ -215,22 +280,29 @@ def inspected(browser, server):
 @pytest.mark.parametrize("page", PAGES)
 def test_page_loads_offline_without_errors(inspected, page):
     found = inspected(page)
-    assert not found["blocked"], f"the page asked for other hosts: {found['blocked'][:5]}"
+    assert not found["blocked"], (
+        f"the page asked for other hosts: {found['blocked'][:5]}"
+    )
     assert not found["errors"], f"console errors: {found['errors'][:5]}"
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_maths_is_typeset(inspected, page):
     maths = inspected(page)["maths"]
-    assert not maths["raw"], f"{len(maths['raw'])} of {maths['total']} formulas left as raw TeX: {maths['raw'][:3]}"
+    assert not maths["raw"], (
+        f"{len(maths['raw'])} of {maths['total']} formulas left as raw TeX: {maths['raw'][:3]}"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_figures_are_shown(inspected, page):
     pictures = inspected(page)["pictures"]
-    assert not pictures["broken"], f"images that did not load: {pictures['broken'][:3]}"
+    assert not pictures["broken"], (
+        f"images that did not load: {pictures['broken'][:3]}"
+    )
     assert pictures["loaded"] >= min_figures(page), (
-        f"{pictures['loaded']} pictures shown, expected at least {min_figures(page)}")
+        f"{pictures['loaded']} pictures shown, expected at least {min_figures(page)}"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -247,12 +319,21 @@ def test_every_explorer_redraws_when_each_control_moves(inspected, page):
 
 def test_the_site_opened_from_disk_typesets_maths(browser, built_site):
     """A reader who saved the site opens it from disk (file://) with no network: maths still renders."""
-    page_with_maths = next((p.values[0] for p in PAGES if source_of(p.values[0])), None)
+    page_with_maths = next(
+        (p.values[0] for p in PAGES if source_of(p.values[0])), None
+    )
     if page_with_maths is None:
         pytest.skip("no chapter on disk")
-    seen = Visit(browser, "file://", html_page(built_site, page_with_maths).as_uri())
+    seen = Visit(
+        browser, "file://", html_page(built_site, page_with_maths).as_uri()
+    )
     try:
-        assert not seen.blocked and not seen.errors, (seen.blocked[:3], seen.errors[:3])
-        assert seen.page.locator(".bd-article mjx-container").count() > 0, "no typeset formula"
+        assert not seen.blocked and not seen.errors, (
+            seen.blocked[:3],
+            seen.errors[:3],
+        )
+        assert seen.page.locator(".bd-article mjx-container").count() > 0, (
+            "no typeset formula"
+        )
     finally:
         seen.close()

@@ -15,8 +15,14 @@ PLOT = "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.title('a 
 
 
 def execute(cells: list[str], env_backend: str) -> nbformat.NotebookNode:
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in cells])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(code) for code in cells]
+    )
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     saved = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = env_backend
     try:
@@ -30,12 +36,16 @@ def execute(cells: list[str], env_backend: str) -> nbformat.NotebookNode:
 
 
 def pngs(cell) -> int:
-    return sum("image/png" in output.get("data", {}) for output in cell.outputs)
+    return sum(
+        "image/png" in output.get("data", {}) for output in cell.outputs
+    )
 
 
 def test_a_kernel_started_with_agg_still_shows_figures_after_setup():
     notebook = execute([SETUP, PLOT], "Agg")
-    assert pngs(notebook.cells[1]) == 1, "the plotting cell drew nothing: is nnbook.setup() switching to inline?"
+    assert pngs(notebook.cells[1]) == 1, (
+        "the plotting cell drew nothing: is nnbook.setup() switching to inline?"
+    )
 
 
 def test_without_setup_agg_shows_nothing_so_the_test_above_can_fail():
@@ -51,10 +61,18 @@ def test_after_setup_a_wide_figure_is_fitted_to_the_column_and_carries_its_alt_t
 
     from nnbook import plots
 
-    wide = ("import matplotlib.pyplot as plt\nfigure, ax = plt.subplots(figsize=(14, 3))\nax.plot([0, 1])\n"
-            "ax.set(title='A wide one', xlabel='epoch', ylabel='loss')")
+    wide = (
+        "import matplotlib.pyplot as plt\nfigure, ax = plt.subplots(figsize=(14, 3))\nax.plot([0, 1])\n"
+        "ax.set(title='A wide one', xlabel='epoch', ylabel='loss')"
+    )
     notebook = execute([SETUP, wide], "Agg")
-    (png,) = [output["data"]["image/png"] for output in notebook.cells[1].outputs if "image/png" in output.get("data", {})]
+    (png,) = [
+        output["data"]["image/png"]
+        for output in notebook.cells[1].outputs
+        if "image/png" in output.get("data", {})
+    ]
     image = Image.open(io.BytesIO(base64.b64decode(png)))
     assert image.width <= plots.MAX_PNG_PX
-    assert image.info[plots.PNG_DESCRIPTION] == "A wide one (x: epoch, y: loss)"
+    assert (
+        image.info[plots.PNG_DESCRIPTION] == "A wide one (x: epoch, y: loss)"
+    )

@@ -25,7 +25,9 @@ def test_a_failing_draw_raises_even_when_output_would_swallow_it(monkeypatch):
     fake = FakeIPython()
     monkeypatch.setattr(widget_output, "get_ipython", lambda: fake)
     output = widgets.Output()
-    with output:  # the premise: inside IPython, Output suppresses the exception
+    with (
+        output
+    ):  # the premise: inside IPython, Output suppresses the exception
         raise KeyError("swallowed")
     assert fake.shown == [KeyError]
 
@@ -43,6 +45,8 @@ def test_redraw_returns_the_new_figure_and_closes_the_old(monkeypatch):
     new = redraw(output, old, lambda: plt.figure())
     from matplotlib._pylab_helpers import Gcf
 
-    open_figures = [manager.canvas.figure for manager in Gcf.get_all_fig_managers()]
+    open_figures = [
+        manager.canvas.figure for manager in Gcf.get_all_fig_managers()
+    ]
     assert new is not old and new in open_figures and old not in open_figures
     plt.close(new)

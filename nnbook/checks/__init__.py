@@ -35,7 +35,11 @@ class Verdict:
         return self.passed
 
     def __eq__(self, other: object) -> bool:
-        return self.passed == bool(other) if isinstance(other, (bool, Verdict)) else NotImplemented
+        return (
+            self.passed == bool(other)
+            if isinstance(other, (bool, Verdict))
+            else NotImplemented
+        )
 
     def __hash__(self) -> int:
         return hash(self.passed)
@@ -59,12 +63,19 @@ def report(passed: bool, message: str, hint: str = "") -> Verdict:
 def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
     """Return the answer as a float array, or print why it cannot be one and return None (for chapter checks)."""
     if answer is None or answer is Ellipsis:
-        report(False, f"{name} is still empty ({answer!r}).", "replace the ... with your answer and run the cell.")
+        report(
+            False,
+            f"{name} is still empty ({answer!r}).",
+            "replace the ... with your answer and run the cell.",
+        )
         return None
     try:
         return np.asarray(answer, dtype="float64")
     except (TypeError, ValueError):
-        report(False, f"{name} should be a number or an array of numbers, got {type(answer).__name__}.")
+        report(
+            False,
+            f"{name} should be a number or an array of numbers, got {type(answer).__name__}.",
+        )
         return None
 
 
@@ -77,71 +88,146 @@ def hint_for_number(answer: Any, hints: dict[int, str]) -> str:
     return hints.get(int(number), "") if np.isfinite(number) else ""
 
 
-def check_close(answer: Any, expected: float, *, name: str = "your answer", rtol: float = 1e-3,
-                atol: float = 1e-6, hint: str = "") -> Verdict:
+def check_close(
+    answer: Any,
+    expected: float,
+    *,
+    name: str = "your answer",
+    rtol: float = 1e-3,
+    atol: float = 1e-6,
+    hint: str = "",
+) -> Verdict:
     """Check one number against ``expected`` (relative tolerance ``rtol``); print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
         return Verdict(False)
     if value.size != 1:
-        return report(False, f"{name} should be a single number, got an array of shape {value.shape}.", hint)
+        return report(
+            False,
+            f"{name} should be a single number, got an array of shape {value.shape}.",
+            hint,
+        )
     number = float(value.reshape(-1)[0])
     if not np.isfinite(number):
-        return report(False, f"{name} is {number}.", hint or "look for a division by zero or an overflow.")
+        return report(
+            False,
+            f"{name} is {number}.",
+            hint or "look for a division by zero or an overflow.",
+        )
     ok = bool(np.isclose(number, expected, rtol=rtol, atol=atol))
     if ok:
         return report(True, f"{name} = {number:.6g}.")
-    return report(False, f"{name} = {number:.6g} is not the expected value.", hint)
+    return report(
+        False, f"{name} = {number:.6g} is not the expected value.", hint
+    )
 
 
-def check_array(answer: Any, expected: Any, *, name: str = "your answer", rtol: float = 1e-3,
-                atol: float = 1e-6, hint: str = "") -> Verdict:
+def check_array(
+    answer: Any,
+    expected: Any,
+    *,
+    name: str = "your answer",
+    rtol: float = 1e-3,
+    atol: float = 1e-6,
+    hint: str = "",
+) -> Verdict:
     """Check an array's shape, then its values, naming the first wrong entry; print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
         return Verdict(False)
     target = np.asarray(expected, dtype="float64")
     if value.shape != target.shape:
-        return report(False, f"{name} has shape {value.shape}, expected {target.shape}.",
-                      hint or "check which axes you summed over, or whether you need a reshape.")
+        return report(
+            False,
+            f"{name} has shape {value.shape}, expected {target.shape}.",
+            hint
+            or "check which axes you summed over, or whether you need a reshape.",
+        )
     wrong = ~np.isclose(value, target, rtol=rtol, atol=atol)
     if wrong.any():
         where = tuple(int(i) for i in np.argwhere(wrong)[0])
-        return report(False, f"{int(wrong.sum())} of {value.size} values differ; the first at index {where} "
-                             f"is {value[where]:.6g}.", hint)
-    return report(True, f"{name} has the right shape {value.shape} and values.")
+        return report(
+            False,
+            f"{int(wrong.sum())} of {value.size} values differ; the first at index {where} "
+            f"is {value[where]:.6g}.",
+            hint,
+        )
+    return report(
+        True, f"{name} has the right shape {value.shape} and values."
+    )
 
 
-def check_function(fn: Any, cases: Sequence[tuple[tuple, Any]], *, name: str = "your function",
-                   rtol: float = 1e-4, atol: float = 1e-6, hint: str = "") -> Verdict:
+def check_function(
+    fn: Any,
+    cases: Sequence[tuple[tuple, Any]],
+    *,
+    name: str = "your function",
+    rtol: float = 1e-4,
+    atol: float = 1e-6,
+    hint: str = "",
+) -> Verdict:
     """Call ``fn(*args)`` for each ``(args, expected)`` case; report the first failing input, or pass.
 
     Exceptions raised by ``fn`` are caught and reported with the input that triggered them.
     """
     if not callable(fn):
-        return report(False, f"{name} should be a function (def ...), got {type(fn).__name__}.")
+        return report(
+            False,
+            f"{name} should be a function (def ...), got {type(fn).__name__}.",
+        )
     for args, expected in cases:
-        shown = ", ".join(np.array2string(np.asarray(a), precision=4) for a in args)
+        shown = ", ".join(
+            np.array2string(np.asarray(a), precision=4) for a in args
+        )
         try:
             got = np.asarray(fn(*args), dtype="float64")
         except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
-            return report(False, f"{name}({shown}) raised {type(error).__name__}: {error}", hint)
+            return report(
+                False,
+                f"{name}({shown}) raised {type(error).__name__}: {error}",
+                hint,
+            )
         want = np.asarray(expected, dtype="float64")
         if got.shape != want.shape:
-            return report(False, f"{name}({shown}) returned shape {got.shape}, expected {want.shape}.", hint)
+            return report(
+                False,
+                f"{name}({shown}) returned shape {got.shape}, expected {want.shape}.",
+                hint,
+            )
         if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
-            return report(False, f"{name}({shown}) returned {np.array2string(got, precision=4)}, "
-                                 f"expected {np.array2string(want, precision=4)}.", hint)
-    return report(True, f"{name} gives the right output on all {len(cases)} test inputs.")
+            return report(
+                False,
+                f"{name}({shown}) returned {np.array2string(got, precision=4)}, "
+                f"expected {np.array2string(want, precision=4)}.",
+                hint,
+            )
+    return report(
+        True, f"{name} gives the right output on all {len(cases)} test inputs."
+    )
 
 
-def check_choice(answer: Any, correct: Any, explanations: dict[Any, str] | None = None, *,
-                 name: str = "your choice") -> Verdict:
+def check_choice(
+    answer: Any,
+    correct: Any,
+    explanations: dict[Any, str] | None = None,
+    *,
+    name: str = "your choice",
+) -> Verdict:
     """Check a multiple-choice answer; the explanation for a wrong option becomes the hint."""
-    normalise: Callable[[Any], Any] = lambda v: v.strip().lower() if isinstance(v, str) else v  # noqa: E731
+    normalise: Callable[[Any], Any] = lambda v: (
+        v.strip().lower() if isinstance(v, str) else v
+    )  # noqa: E731
     explanations = {normalise(k): v for k, v in (explanations or {}).items()}
     if normalise(answer) == normalise(correct):
         return report(True, explanations.get(normalise(correct), ""))
     if answer is None or answer is Ellipsis:
-        return report(False, f"{name} is still empty.", "replace the ... with your answer and run the cell.")
-    return report(False, f"{name} {answer!r} is not the best option.", explanations.get(normalise(answer), ""))
+        return report(
+            False,
+            f"{name} is still empty.",
+            "replace the ... with your answer and run the cell.",
+        )
+    return report(
+        False,
+        f"{name} {answer!r} is not the best option.",
+        explanations.get(normalise(answer), ""),
+    )

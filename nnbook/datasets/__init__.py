@@ -47,29 +47,75 @@ wrong).
 from __future__ import annotations
 
 from nnbook.datasets.download import file_hash
-from nnbook.datasets.errors import (ChecksumError, DatasetError,
-                                    DatasetFormatError, DatasetNotFoundError)
+from nnbook.datasets.errors import (
+    ChecksumError,
+    DatasetError,
+    DatasetFormatError,
+    DatasetNotFoundError,
+)
 from nnbook.datasets.formats import read_idx
-from nnbook.datasets.loaders import (cats_vs_dogs, cifar10, cifar100,
-                                     fashion_mnist, mnist, utkface)
-from nnbook.datasets.results import (CATS_VS_DOGS_CLASSES, CIFAR10_CLASSES,
-                                     FASHION_MNIST_CLASSES, GENDERS,
-                                     MNIST_CLASSES, RACES, Faces,
-                                     ImageDataset, LabelledImages)
+from nnbook.datasets.loaders import (
+    cats_vs_dogs,
+    cifar10,
+    cifar100,
+    fashion_mnist,
+    mnist,
+    utkface,
+)
+from nnbook.datasets.results import (
+    CATS_VS_DOGS_CLASSES,
+    CIFAR10_CLASSES,
+    FASHION_MNIST_CLASSES,
+    GENDERS,
+    MNIST_CLASSES,
+    RACES,
+    Faces,
+    ImageDataset,
+    LabelledImages,
+)
 from nnbook.datasets.sources import IDX_FILES, SOURCES, Remote
 from nnbook.datasets.subsets import balanced_indices
-from nnbook.datasets.utkface import (AGE_CLASSES_10, MAX_AGE, UTKFACE_NAME,
-                                     age_bin, age_bin_names,
-                                     parse_utkface_name,
-                                     utkface_name_problems)
+from nnbook.datasets.utkface import (
+    AGE_CLASSES_10,
+    MAX_AGE,
+    UTKFACE_NAME,
+    age_bin,
+    age_bin_names,
+    parse_utkface_name,
+    utkface_name_problems,
+)
 
 __all__ = [
-    "AGE_CLASSES_10", "CATS_VS_DOGS_CLASSES", "CIFAR10_CLASSES",
-    "ChecksumError", "DatasetError", "DatasetFormatError",
-    "DatasetNotFoundError", "FASHION_MNIST_CLASSES", "Faces", "GENDERS",
-    "IDX_FILES", "ImageDataset", "LabelledImages", "MAX_AGE",
-    "MNIST_CLASSES", "RACES", "Remote", "SOURCES", "UTKFACE_NAME", "age_bin",
-    "age_bin_names", "balanced_indices", "cats_vs_dogs", "cifar10",
-    "cifar100", "fashion_mnist", "file_hash", "mnist", "parse_utkface_name",
-    "read_idx", "utkface", "utkface_name_problems",
+    "AGE_CLASSES_10",
+    "CATS_VS_DOGS_CLASSES",
+    "CIFAR10_CLASSES",
+    "ChecksumError",
+    "DatasetError",
+    "DatasetFormatError",
+    "DatasetNotFoundError",
+    "FASHION_MNIST_CLASSES",
+    "Faces",
+    "GENDERS",
+    "IDX_FILES",
+    "ImageDataset",
+    "LabelledImages",
+    "MAX_AGE",
+    "MNIST_CLASSES",
+    "RACES",
+    "Remote",
+    "SOURCES",
+    "UTKFACE_NAME",
+    "age_bin",
+    "age_bin_names",
+    "balanced_indices",
+    "cats_vs_dogs",
+    "cifar10",
+    "cifar100",
+    "fashion_mnist",
+    "file_hash",
+    "mnist",
+    "parse_utkface_name",
+    "read_idx",
+    "utkface",
+    "utkface_name_problems",
 ]

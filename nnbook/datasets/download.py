@@ -14,11 +14,13 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from nnbook.datasets.errors import (ChecksumError, DatasetFormatError,
-                                    DatasetNotFoundError)
+from nnbook.datasets.errors import (
+    ChecksumError,
+    DatasetFormatError,
+    DatasetNotFoundError,
+)
 from nnbook.datasets.results import CATS_VS_DOGS_CLASSES
-from nnbook.datasets.sources import (LAYOUT_HELP, SOURCES, Remote,
-                                     first_layout)
+from nnbook.datasets.sources import LAYOUT_HELP, SOURCES, Remote, first_layout
 
 
 def file_hash(path: Path, algorithm: str = "sha256") -> str:
@@ -133,7 +135,8 @@ def install(name: str, final: Path, looked: list[str]) -> None:
         if first_layout(name, root) is None:
             raise DatasetFormatError(
                 f"{name}: the download does not contain {LAYOUT_HELP[name]}; "
-                "it was deleted and nothing was cached.")
+                "it was deleted and nothing was cached."
+            )
         if final.exists():  # empty but for hidden files (see locate)
             shutil.rmtree(final)
         os.replace(root, final)

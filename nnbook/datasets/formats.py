@@ -17,21 +17,38 @@ from typing import IO
 import numpy as np
 
 from nnbook.datasets.errors import DatasetFormatError
-from nnbook.datasets.results import (CIFAR10_CLASSES, FASHION_MNIST_CLASSES,
-                                     MNIST_CLASSES)
+from nnbook.datasets.results import (
+    CIFAR10_CLASSES,
+    FASHION_MNIST_CLASSES,
+    MNIST_CLASSES,
+)
 from nnbook.datasets.sources import IDX_FILES
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 """``(x_train, y_train, x_test, y_test)``."""
 
-IMAGE_SHAPES = {"mnist": (28, 28), "fashion_mnist": (28, 28),
-                "cifar10": (32, 32, 3), "cifar100": (32, 32, 3)}
+IMAGE_SHAPES = {
+    "mnist": (28, 28),
+    "fashion_mnist": (28, 28),
+    "cifar10": (32, 32, 3),
+    "cifar100": (32, 32, 3),
+}
 """The shape of one image of each array dataset (pixels are uint8)."""
 
-_CLASSES = {"mnist": MNIST_CLASSES, "fashion_mnist": FASHION_MNIST_CLASSES,
-            "cifar10": CIFAR10_CLASSES}
-_NPZ_ERRORS = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile,
-               zlib.error, pickle.UnpicklingError)
+_CLASSES = {
+    "mnist": MNIST_CLASSES,
+    "fashion_mnist": FASHION_MNIST_CLASSES,
+    "cifar10": CIFAR10_CLASSES,
+}
+_NPZ_ERRORS = (
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    zipfile.BadZipFile,
+    zlib.error,
+    pickle.UnpicklingError,
+)
 MAX_IDX_BYTES = 1 << 30
 """The largest IDX file :func:`read_idx` reads (MNIST's biggest is 47 MB)."""
 _FIX = "Replace it with a fresh copy (or delete it to download one)."
@@ -54,7 +71,8 @@ def check_images(source: str, what: str, x: object,
         expected = ", ".join(["N", *map(str, shape)])
         raise DatasetFormatError(
             f"{source}: {what} is {_describe(x)}, expected uint8 "
-            f"({expected}) with N >= 1. {_FIX}")
+            f"({expected}) with N >= 1. {_FIX}"
+        )
     return x  # type: ignore[return-value]
 
 
@@ -65,21 +83,25 @@ def check_labels(source: str, what: str, y: object, n: int, classes: int,
     try:
         y = np.asarray(y)
     except (ValueError, TypeError) as err:
-        raise DatasetFormatError(f"{source}: {what} is not an array of "
-                                 f"labels ({err}). {_FIX}") from err
+        raise DatasetFormatError(
+            f"{source}: {what} is not an array of labels ({err}). {_FIX}"
+        ) from err
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1 or y.dtype.kind not in "iu":
         raise DatasetFormatError(
             f"{source}: {what} is {_describe(y)}, expected integer labels "
-            f"of shape ({n},). {_FIX}")
+            f"of shape ({n},). {_FIX}"
+        )
     if len(y) != n:
         raise DatasetFormatError(
-            f"{source}: {what} holds {len(y)} labels for {n} images. {_FIX}")
+            f"{source}: {what} holds {len(y)} labels for {n} images. {_FIX}"
+        )
     if len(y) and (y.min() < 0 or y.max() >= classes):
         raise DatasetFormatError(
             f"{source}: {what} holds labels {y.min()}..{y.max()}, expected "
-            f"0..{classes - 1}. {_FIX}")
+            f"0..{classes - 1}. {_FIX}"
+        )
     return y.astype(dtype)
 
 
@@ -95,12 +117,18 @@ def check_names(source: str, what: str, names: object,
         ok = False
     if not ok:
         raise DatasetFormatError(
-            f"{source}: {what} is not a list of {classes} class names. {_FIX}")
+            f"{source}: {what} is not a list of {classes} class names. {_FIX}"
+        )
     return out
 
 
-def _checked(name: str, source: str, arrays: tuple[object, ...],
-             names: list[str], label_dtype: str = "uint8") -> Arrays:
+def _checked(
+    name: str,
+    source: str,
+    arrays: tuple[object, ...],
+    names: list[str],
+    label_dtype: str = "uint8",
+) -> Arrays:
     """Check ``(x_train, y_train, x_test, y_test)`` of dataset ``name``;
     labels come back as ``(N,)``, or ``(N, 1)`` for CIFAR (as in Keras)."""
     shape = IMAGE_SHAPES[name]
@@ -122,21 +150,25 @@ def read_npz(path: Path, keys: tuple[str, ...]) -> list[np.ndarray]:
         loaded = np.load(path, allow_pickle=False)
     except _NPZ_ERRORS as err:
         raise DatasetFormatError(
-            f"{path} is not a readable .npz file ({err}). {_FIX}") from err
+            f"{path} is not a readable .npz file ({err}). {_FIX}"
+        ) from err
     if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise DatasetFormatError(f"{path} is a single array, not an .npz "
-                                 f"archive of arrays. {_FIX}")
+        raise DatasetFormatError(
+            f"{path} is a single array, not an .npz archive of arrays. {_FIX}"
+        )
     with loaded:
         missing = [k for k in keys if k not in loaded.files]
         if missing:
             raise DatasetFormatError(
                 f"{path} lacks {', '.join(missing)}; it has "
-                f"{', '.join(loaded.files) or 'no arrays'}. {_FIX}")
+                f"{', '.join(loaded.files) or 'no arrays'}. {_FIX}"
+            )
         try:
             return [loaded[k] for k in keys]
         except _NPZ_ERRORS as err:
             raise DatasetFormatError(
-                f"{path} is corrupt ({err}). {_FIX}") from err
+                f"{path} is corrupt ({err}). {_FIX}"
+            ) from err
 
 
 # ----------------------------------------------------------------- idx
@@ -157,29 +189,33 @@ def read_idx(path: str | Path) -> np.ndarray:
             if len(head) < 4 or head[:3] != b"\x00\x00\x08":
                 raise DatasetFormatError(
                     f"{path} is not an IDX file of unsigned bytes "
-                    f"(magic {head.hex()}). {_FIX}")
+                    f"(magic {head.hex()}). {_FIX}"
+                )
             ndim = head[3]
             dims = f.read(4 * ndim)
             if ndim == 0 or len(dims) < 4 * ndim:
                 raise DatasetFormatError(
                     f"{path}: its header says {ndim} dimensions, but the "
-                    f"file is too short to list them. {_FIX}")
+                    f"file is too short to list them. {_FIX}"
+                )
             shape = tuple(int.from_bytes(dims[i: i + 4], "big")
                           for i in range(0, 4 * ndim, 4))  # fmt: skip
             size = math.prod(shape)
             if size > MAX_IDX_BYTES:
                 raise DatasetFormatError(
                     f"{path}: its header says {shape}, {size:,} bytes, over "
-                    f"the {MAX_IDX_BYTES:,} this reader accepts. {_FIX}")
+                    f"the {MAX_IDX_BYTES:,} this reader accepts. {_FIX}"
+                )
             data = f.read(size + 1)  # one more, to notice extra bytes
     except (EOFError, OSError, zlib.error) as err:
         raise DatasetFormatError(
-            f"{path} is corrupt or truncated: {err}. {_FIX}") from err
+            f"{path} is corrupt or truncated: {err}. {_FIX}"
+        ) from err
     if len(data) != size:
         held = "more" if len(data) > size else str(len(data))
         raise DatasetFormatError(
-            f"{path} holds {held} values but its header says {shape}. "
-            f"{_FIX}")
+            f"{path} holds {held} values but its header says {shape}. {_FIX}"
+        )
     return np.frombuffer(data, np.uint8).reshape(shape)
 
 
@@ -190,7 +226,8 @@ def _latin1(text: str, encoding: str) -> bytes:
     """``_codecs.encode`` as protocol 2 uses it for bytes (latin-1 only)."""
     if encoding not in ("latin1", "latin-1") or not isinstance(text, str):
         raise pickle.UnpicklingError(
-            f"refusing _codecs.encode with {encoding!r} in a CIFAR file")
+            f"refusing _codecs.encode with {encoding!r} in a CIFAR file"
+        )
     return text.encode("latin1")
 
 
@@ -228,10 +265,13 @@ def _unpickle(f: IO[bytes], source: str) -> dict[str, object]:
     except Exception as err:  # a damaged pickle can raise almost anything
         raise DatasetFormatError(
             f"{source} is not a readable CIFAR python pickle "
-            f"({type(err).__name__}: {err}). {_FIX}") from err
+            f"({type(err).__name__}: {err}). {_FIX}"
+        ) from err
     if not isinstance(raw, dict):
-        raise DatasetFormatError(f"{source} holds a {type(raw).__name__}, "
-                                 f"not a CIFAR batch (a dict). {_FIX}")
+        raise DatasetFormatError(
+            f"{source} holds a {type(raw).__name__}, "
+            f"not a CIFAR batch (a dict). {_FIX}"
+        )
     return {k.decode() if isinstance(k, bytes) else str(k): v
             for k, v in raw.items()}  # fmt: skip
 
@@ -245,8 +285,10 @@ def read_pickles(location: Path, names: tuple[str, ...]
         if location.is_dir():
             for n in names:
                 with open(location / n, "rb") as f:
-                    out[n] = (str(location / n),
-                              _unpickle(f, str(location / n)))
+                    out[n] = (
+                        str(location / n),
+                        _unpickle(f, str(location / n)),
+                    )
         else:
             with tarfile.open(location) as tf:
                 for member in tf:
@@ -257,29 +299,43 @@ def read_pickles(location: Path, names: tuple[str, ...]
                         assert stream is not None  # a regular file
                         out[short] = (where, _unpickle(stream, where))
     except (OSError, EOFError, tarfile.TarError, zlib.error) as err:
-        raise DatasetFormatError(f"{location} is not a readable CIFAR "
-                                 f"python archive: {err}. {_FIX}") from err
+        raise DatasetFormatError(
+            f"{location} is not a readable CIFAR python archive: {err}. {_FIX}"
+        ) from err
     missing = sorted(set(names) - set(out))
     if missing:
         raise DatasetFormatError(
-            f"{location} lacks {', '.join(missing)}. {_FIX}")
+            f"{location} lacks {', '.join(missing)}. {_FIX}"
+        )
     return out
 
 
-def _batch(where: str, batch: dict[str, object], label_key: str,
-           classes: int, dtype: str) -> tuple[np.ndarray, np.ndarray]:
+def _batch(
+    where: str,
+    batch: dict[str, object],
+    label_key: str,
+    classes: int,
+    dtype: str,
+) -> tuple[np.ndarray, np.ndarray]:
     """A CIFAR batch's images (N, 32, 32, 3) and labels, checked."""
     missing = [k for k in ("data", label_key) if k not in batch]
     if missing:
         raise DatasetFormatError(
             f"{where} lacks {', '.join(missing)}; it has "
-            f"{', '.join(batch) or 'nothing'}. {_FIX}")
+            f"{', '.join(batch) or 'nothing'}. {_FIX}"
+        )
     rows = batch["data"]
-    if not (isinstance(rows, np.ndarray) and rows.dtype == np.uint8
-            and rows.ndim == 2 and rows.shape[1] == 3072 and len(rows)):
+    if not (
+        isinstance(rows, np.ndarray)
+        and rows.dtype == np.uint8
+        and rows.ndim == 2
+        and rows.shape[1] == 3072
+        and len(rows)
+    ):
         raise DatasetFormatError(
             f"{where}: data is {_describe(rows)}, expected uint8 "
-            f"(N, 3072) with N >= 1. {_FIX}")
+            f"(N, 3072) with N >= 1. {_FIX}"
+        )
     x = rows.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
     y = check_labels(where, label_key, batch[label_key], len(x), classes,
                      dtype)  # fmt: skip
@@ -353,6 +409,15 @@ def _read_idx_files(name: str, folder: Path) -> Arrays:
     for i in (0, 2):  # train, test
         x = check_images(str(paths[i]), "the image array", arrays[i],
                          IMAGE_SHAPES[name])  # fmt: skip
-        out += [x, check_labels(str(paths[i + 1]), "the label array",
-                                arrays[i + 1], len(x), 10, "uint8")]
+        out += [
+            x,
+            check_labels(
+                str(paths[i + 1]),
+                "the label array",
+                arrays[i + 1],
+                len(x),
+                10,
+                "uint8",
+            ),
+        ]
     return out[0], out[1], out[2], out[3]

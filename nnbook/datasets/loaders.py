@@ -12,12 +12,19 @@ from nnbook.datasets.errors import DatasetFormatError
 from nnbook.datasets.folders import decode, list_files, report
 from nnbook.datasets.formats import read_arrays
 from nnbook.datasets.locate import locate
-from nnbook.datasets.results import (CATS_VS_DOGS_CLASSES, Faces,
-                                     ImageDataset, LabelledImages)
+from nnbook.datasets.results import (
+    CATS_VS_DOGS_CLASSES,
+    Faces,
+    ImageDataset,
+    LabelledImages,
+)
 from nnbook.datasets.sources import class_dir
 from nnbook.datasets.subsets import balanced_indices
-from nnbook.datasets.utkface import (age_bin, parse_utkface_name,
-                                     utkface_name_problems)
+from nnbook.datasets.utkface import (
+    age_bin,
+    parse_utkface_name,
+    utkface_name_problems,
+)
 
 # ------------------------------------------------------------ arrays
 
@@ -26,8 +33,9 @@ def _arrays(name: str, n_train: int | None, n_test: int | None,
             seed: int, path: str | Path | None,
             label_mode: str = "fine") -> ImageDataset:  # fmt: skip
     found, where = locate(name, path)
-    (x_train, y_train, x_test, y_test), names = read_arrays(name, found,
-                                                            label_mode)
+    (x_train, y_train, x_test, y_test), names = read_arrays(
+        name, found, label_mode
+    )
     train = balanced_indices(y_train, n_train, seed)
     test = balanced_indices(y_test, n_test, seed)
     return ImageDataset(x_train[train], y_train[train], x_test[test],
@@ -79,17 +87,23 @@ def cifar100(n_train: int | None = None, n_test: int | None = None, *,
     only about 11 training images each.
     """
     if label_mode not in ("fine", "coarse"):
-        raise ValueError(f"label_mode={label_mode!r} is not valid; "
-                         "use 'fine' or 'coarse'.")
+        raise ValueError(
+            f"label_mode={label_mode!r} is not valid; use 'fine' or 'coarse'."
+        )
     return _arrays("cifar100", n_train, n_test, seed, path, label_mode)
 
 
 # ------------------------------------------------------------ photos
 
 
-def cats_vs_dogs(size: int = 64, color: str = "rgb",
-                 n: int | None = None, *, seed: int = DEFAULT_SEED,
-                 path: str | Path | None = None) -> LabelledImages:
+def cats_vs_dogs(
+    size: int = 64,
+    color: str = "rgb",
+    n: int | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    path: str | Path | None = None,
+) -> LabelledImages:
     """Kaggle/Microsoft cats and dogs: x (N, size, size, 3 or 1) uint8,
     y (N,) uint8 (0 cat, 1 dog).
 
@@ -108,7 +122,8 @@ def cats_vs_dogs(size: int = 64, color: str = "rgb",
         if not found:
             raise DatasetFormatError(
                 f"cats_vs_dogs: {folder} holds no files; put the {cls} "
-                "photos there (see the README section 'Data').")
+                "photos there (see the README section 'Data')."
+            )
         files += found
         skipped += unlisted
         labels += [label] * len(found)
@@ -136,8 +151,10 @@ def utkface(size: int = 64, color: str = "rgb", n: int | None = None, *,
     counted in one printed line each.
     """
     if balance_by not in ("gender", "race", "age"):
-        raise ValueError(f"balance_by={balance_by!r} is not valid; use "
-                         "'gender', 'race' or 'age'.")
+        raise ValueError(
+            f"balance_by={balance_by!r} is not valid; use "
+            "'gender', 'race' or 'age'."
+        )
     folder, where = locate("utkface", path)
     listed, unreadable = list_files(folder, folder)
     files, labels, skipped = [], [], []
@@ -162,4 +179,3 @@ def utkface(size: int = 64, color: str = "rgb", n: int | None = None, *,
                  table[:, 1].astype(np.uint8), table[:, 2].astype(np.uint8),
                  [chosen[i].name for i in kept], skipped + unreadable, where,
                  folder=folder)  # fmt: skip
-

@@ -8,8 +8,13 @@ from pathlib import Path
 from nnbook import config
 from nnbook.datasets.download import install
 from nnbook.datasets.errors import DatasetFormatError, DatasetNotFoundError
-from nnbook.datasets.sources import (LAYOUT_HELP, SOURCES, first_layout,
-                                     layout_problem, visible_entries)
+from nnbook.datasets.sources import (
+    LAYOUT_HELP,
+    SOURCES,
+    first_layout,
+    layout_problem,
+    visible_entries,
+)
 
 
 def inside(found: Path, base: Path) -> str:
@@ -49,7 +54,8 @@ def locate(name: str, path: str | Path | None) -> tuple[Path, str]:
                     if Path(path).is_dir() and visible_entries(Path(path))
                     else "")  # fmt: skip
             raise DatasetNotFoundError(
-                f"{name}: {path} holds no {LAYOUT_HELP[name]}{hint}.")
+                f"{name}: {path} holds no {LAYOUT_HELP[name]}{hint}."
+            )
         return found, f"{found} (path argument)"
     looked = []
     data = config.data_dir()
@@ -59,8 +65,12 @@ def locate(name: str, path: str | Path | None) -> tuple[Path, str]:
             shown = inside(found, data)
             return found, f"$NNBOOK_DATA_DIR/{shown} (NNBOOK_DATA_DIR)"
         if (data / name).is_dir() and visible_entries(data / name):
-            raise _incomplete(name, data / name, "NNBOOK_DATA_DIR",
-                              "to use the cache or a download")
+            raise _incomplete(
+                name,
+                data / name,
+                "NNBOOK_DATA_DIR",
+                "to use the cache or a download",
+            )
         looked.append(f"{data / name} (NNBOOK_DATA_DIR)")
     cache = config.cache_dir() / name
     found = first_layout(name, cache)

@@ -12,7 +12,9 @@ MAX_AGE = 116
 
 UTKFACE_NAME = re.compile(
     r"^(?P<age>\d{1,3})_(?P<gender>[01])_(?P<race>[0-4])_"
-    r"(?P<datetime>\d{17})\.jpg\.chip\.jpg$", re.ASCII)
+    r"(?P<datetime>\d{17})\.jpg\.chip\.jpg$",
+    re.ASCII,
+)
 """The aligned & cropped UTKFace file name,
 ``[age]_[gender]_[race]_[yyyymmddHHMMSSfff].jpg.chip.jpg`` (ASCII digits
 only; the age must also be at most :data:`MAX_AGE`)."""
@@ -33,8 +35,9 @@ def utkface_name_problems(name: str) -> list[str]:
         stem = name.split(".")[0]
     parts = stem.split("_")
     if len(parts) != 4:
-        problems.append(f"has {len(parts)} fields, expected 4 "
-                        "(age_gender_race_datetime)")
+        problems.append(
+            f"has {len(parts)} fields, expected 4 (age_gender_race_datetime)"
+        )
     checks = [("age", parts[0], r"\d{1,3}", "1-3 digits")]
     if len(parts) > 1:
         checks.append(("gender", parts[1], r"[01]", "0 or 1"))
@@ -42,9 +45,11 @@ def utkface_name_problems(name: str) -> list[str]:
         checks.append(("race", parts[2], r"[0-4]", "0-4"))
     if len(parts) > 2:
         checks.append(("datetime", parts[-1], r"\d{17}", "17 digits"))
-    problems += [f"{what} {value!r} is not {rule}"
-                 for what, value, pattern, rule in checks
-                 if not re.fullmatch(pattern, value, re.ASCII)]
+    problems += [
+        f"{what} {value!r} is not {rule}"
+        for what, value, pattern, rule in checks
+        if not re.fullmatch(pattern, value, re.ASCII)
+    ]
     return problems or ["does not match the UTKFace naming pattern"]
 
 
@@ -58,7 +63,8 @@ def parse_utkface_name(name: str) -> tuple[int, int, int]:
     problems = utkface_name_problems(name)
     if problems:
         raise ValueError(
-            f"malformed UTKFace name {name!r}: {'; '.join(problems)}")
+            f"malformed UTKFace name {name!r}: {'; '.join(problems)}"
+        )
     match = UTKFACE_NAME.match(name)
     assert match is not None  # no problems
     return int(match["age"]), int(match["gender"]), int(match["race"])

@@ -20,13 +20,22 @@ from expectations import CHAPTERS
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 """The two sizes every layout check runs at: a laptop and a phone (iPhone 12-14 CSS pixels)."""
-VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+VIEWPORTS = [
+    pytest.param(DESKTOP, id="desktop"),
+    pytest.param(PHONE, id="phone"),
+]
 LANDING = "intro"
 """The landing page (``_toc.yml``'s root)."""
 
@@ -57,13 +66,27 @@ def source_of(page: str) -> Path | None:
 
 
 def chapter_param(page: str):
-    marks = [] if source_of(page) else [pytest.mark.skip(reason=f"{page} is in _toc.yml but not on disk yet")]
+    marks = (
+        []
+        if source_of(page)
+        else [
+            pytest.mark.skip(
+                reason=f"{page} is in _toc.yml but not on disk yet"
+            )
+        ]
+    )
     return pytest.param(page, id=page.split("/")[1], marks=marks)
 
 
 PAGES = [chapter_param(page) for page in toc_pages()]
-NOTEBOOK_PAGES = [param for param in PAGES
-                  if not (source_of(param.values[0]) and source_of(param.values[0]).suffix == ".md")]
+NOTEBOOK_PAGES = [
+    param
+    for param in PAGES
+    if not (
+        source_of(param.values[0])
+        and source_of(param.values[0]).suffix == ".md"
+    )
+]
 
 
 def min_figures(page: str) -> int:
@@ -74,13 +97,13 @@ def min_figures(page: str) -> int:
         return row.min_figures
     if source is not None and source.suffix == ".md":
         return 0
-    raise AssertionError(f"{page}.ipynb has no row in tests/expectations.py: add one (min_figures, budget_s)")
-
+    raise AssertionError(
+        f"{page}.ipynb has no row in tests/expectations.py: add one (min_figures, budget_s)"
+    )
 
 
 def html_page(site: Path, page: str) -> Path:
     return site / f"{page}.html"
-
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -101,7 +124,11 @@ def server(built_site):
 
 @pytest.fixture(scope="session")
 def browser():
-    missing = None if CHROMIUM.exists() else f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run does it)"
+    missing = (
+        None
+        if CHROMIUM.exists()
+        else f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run does it)"
+    )
     try:
         from playwright import sync_api
     except ImportError:
@@ -109,7 +136,9 @@ def browser():
     if missing:  # CI must run the browser test; elsewhere say what to install and skip it
         (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -117,7 +146,9 @@ def browser():
 class Visit:
     """One page opened with the network blocked: console errors and requests to other hosts are recorded."""
 
-    def __init__(self, browser, base: str, url: str, viewport: dict | None = None):
+    def __init__(
+        self, browser, base: str, url: str, viewport: dict | None = None
+    ):
         self.errors: list[str] = []
         self.blocked: list[str] = []
         self.bytes: dict[str, int] = {}
@@ -125,12 +156,28 @@ class Visit:
         self.context = browser.new_context(viewport=viewport or DESKTOP)
         self.context.route("**/*", self._route(base))
         self.page = self.context.new_page()
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
-        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-        self.page.on("requestfailed", lambda request: self.errors.append(
-            f"failed request: {request.url} ({request.failure})"))
-        self.page.on("response", lambda response: response.status >= 400 and self.errors.append(
-            f"HTTP {response.status}: {response.url}"))
+        self.page.on(
+            "console",
+            lambda msg: msg.type == "error" and self.errors.append(msg.text),
+        )
+        self.page.on(
+            "pageerror", lambda error: self.errors.append(f"uncaught: {error}")
+        )
+        self.page.on(
+            "requestfailed",
+            lambda request: self.errors.append(
+                f"failed request: {request.url} ({request.failure})"
+            ),
+        )
+        self.page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and self.errors.append(
+                    f"HTTP {response.status}: {response.url}"
+                )
+            ),
+        )
         self.page.on("requestfinished", self._count)
         self.page.goto(url, wait_until="load")
         self.wait_for_maths()
@@ -146,27 +193,37 @@ class Visit:
     def _route(self, base: str):
         def handle(route):
             url = route.request.url
-            if url.startswith(base) or url.startswith("file://") or url.startswith("data:"):
+            if (
+                url.startswith(base)
+                or url.startswith("file://")
+                or url.startswith("data:")
+            ):
                 route.continue_()
             else:
                 self.blocked.append(url)
                 route.abort()
+
         return handle
 
     def wait_for_maths(self) -> None:
         if self.page.locator(".math").count() == 0:
             return
-        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                    timeout=30_000)
+        self.page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+            timeout=30_000,
+        )
         self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
 
     def load_every_image(self) -> None:
         """Load the figures that wait for the reader to scroll (``loading="lazy"``), as a reader who reads on."""
-        self.page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+        self.page.evaluate(
+            "() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+        )
         self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=30_000)
+        self.page.wait_for_function(
+            "() => Array.from(document.images).every(i => i.complete)",
+            timeout=30_000,
+        )
 
     def close(self) -> None:
         self.context.close()
-
-

@@ -17,7 +17,9 @@ GATED = sorted(path for path, chapter in CHAPTERS.items() if chapter.floors)
 
 @pytest.mark.parametrize("path", GATED)
 def test_chapter_results_clear_their_floors(built_site, path):
-    executed = built_site.parent / "jupyter_execute" / path  # the build keeps the source tree's layout
+    executed = (
+        built_site.parent / "jupyter_execute" / path
+    )  # the build keeps the source tree's layout
     if not executed.is_file():
         pytest.fail(f"{path}: the build left no executed copy at {executed}")
     values = glued(nbformat.read(str(executed), as_version=4))

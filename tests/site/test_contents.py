@@ -36,7 +36,9 @@ ACTIVE = """ids => {
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_the_contents_follow_the_reader_section_by_section(browser, server, page):
+def test_the_contents_follow_the_reader_section_by_section(
+    browser, server, page
+):
     visit = Visit(browser, server, server + page + ".html", viewport=DESKTOP)
     try:
         sections = visit.page.evaluate(SECTIONS)
@@ -48,8 +50,12 @@ def test_the_contents_follow_the_reader_section_by_section(browser, server, page
             visit.page.wait_for_timeout(250)
             found = visit.page.evaluate(ACTIVE, sections)
             if not set(found["active"]) & ({section} | set(found["inBand"])):
-                wrong.append(f"at #{section} the contents highlight {found['active'] or 'nothing'}")
-        assert not wrong, f"{len(wrong)} of {len(sections)} sections are not highlighted when read:\n" + \
-            "\n".join(wrong[:6])
+                wrong.append(
+                    f"at #{section} the contents highlight {found['active'] or 'nothing'}"
+                )
+        assert not wrong, (
+            f"{len(wrong)} of {len(sections)} sections are not highlighted when read:\n"
+            + "\n".join(wrong[:6])
+        )
     finally:
         visit.close()

@@ -10,7 +10,9 @@ import pytest
 
 from sitecheck import NOTEBOOK_PAGES, html_page, min_figures
 
-LINK = re.compile(r'href="([^"]*_downloads/executed/([^"/]+-with-outputs\.ipynb))"')
+LINK = re.compile(
+    r'href="([^"]*_downloads/executed/([^"/]+-with-outputs\.ipynb))"'
+)
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
@@ -27,7 +29,14 @@ def test_the_download_menu_offers_the_executed_notebook(built_site, page):
     path = (html_page(built_site, page).parent / href).resolve()
     executed = nbformat.read(str(path), as_version=4)
     code = [cell for cell in executed.cells if cell.cell_type == "code"]
-    assert code and sum(bool(cell.outputs) for cell in code) >= len(code) // 2, "most code cells show no output"
+    assert (
+        code and sum(bool(cell.outputs) for cell in code) >= len(code) // 2
+    ), "most code cells show no output"
     assert count_figures(executed) >= min_figures(page)
-    assert not [o for c in code for o in c.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                and len(o["data"]) > 1], "a live widget view without its kernel-free version"
+    assert not [
+        o
+        for c in code
+        for o in c.outputs
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        and len(o["data"]) > 1
+    ], "a live widget view without its kernel-free version"

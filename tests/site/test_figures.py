@@ -36,7 +36,9 @@ SLIDERS = """() => Array.from(document.querySelectorAll('.nnbook-explorer input[
     return {before, expected, after, moved, position: el.value};
 })"""
 
-FILE_NAME = re.compile(r"(^|/)[0-9a-f]{16,}\.(png|jpe?g|gif|svg)$|\.(png|jpe?g|gif|svg)$", re.I)
+FILE_NAME = re.compile(
+    r"(^|/)[0-9a-f]{16,}\.(png|jpe?g|gif|svg)$|\.(png|jpe?g|gif|svg)$", re.I
+)
 FALLBACK = re.compile(r"^(Figure \d+ of |untitled figure)")
 
 
@@ -47,11 +49,16 @@ def figures(browser, server):
 
     def get(page: str) -> dict:
         if page not in found:
-            visit = Visit(browser, server, server + page + ".html", viewport=DESKTOP)
+            visit = Visit(
+                browser, server, server + page + ".html", viewport=DESKTOP
+            )
             try:
                 visit.load_every_image()
-                found[page] = {"images": visit.page.evaluate(FIGURES), "svgs": visit.page.evaluate(SVG_PICTURES),
-                               "sliders": visit.page.evaluate(SLIDERS)}
+                found[page] = {
+                    "images": visit.page.evaluate(FIGURES),
+                    "svgs": visit.page.evaluate(SVG_PICTURES),
+                    "sliders": visit.page.evaluate(SLIDERS),
+                }
             finally:
                 visit.close()
         return found[page]
@@ -61,28 +68,47 @@ def figures(browser, server):
 
 def tick_label_px(image: dict) -> float:
     dpi = widgets.STATIC_DPI if image["frame"] else plots.FIGURE_DPI
-    return plots.TICK_POINTS * dpi / 72 * image["shown"] / image["natural"]  # 9.5 px: nnbook.plots.MIN_TEXT_PX
+    return (
+        plots.TICK_POINTS * dpi / 72 * image["shown"] / image["natural"]
+    )  # 9.5 px: nnbook.plots.MIN_TEXT_PX
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_default_tick_label_is_readable_in_every_figure(figures, page):
-    images = [i for i in figures(page)["images"] if i["output"] and i["visible"] and i["natural"] > 0]
-    small = [f"{i['alt'] or i['src']}: {i['natural']} px shown at {i['shown']:.0f} px, tick labels "
-             f"{tick_label_px(i):.1f} px" for i in images if tick_label_px(i) < plots.MIN_TEXT_PX]
-    assert not small, (f"{len(small)} of {len(images)} figures shrink their tick labels below "
-                       f"{plots.MIN_TEXT_PX} px (nnbook.plots.fit_to_column):\n" + "\n".join(small[:8]))
+    images = [
+        i
+        for i in figures(page)["images"]
+        if i["output"] and i["visible"] and i["natural"] > 0
+    ]
+    small = [
+        f"{i['alt'] or i['src']}: {i['natural']} px shown at {i['shown']:.0f} px, tick labels "
+        f"{tick_label_px(i):.1f} px"
+        for i in images
+        if tick_label_px(i) < plots.MIN_TEXT_PX
+    ]
+    assert not small, (
+        f"{len(small)} of {len(images)} figures shrink their tick labels below "
+        f"{plots.MIN_TEXT_PX} px (nnbook.plots.fit_to_column):\n"
+        + "\n".join(small[:8])
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_picture_has_a_text_alternative_that_describes_it(figures, page):
     found = figures(page)
     alts = [i["alt"] or "" for i in found["images"]] + found["svgs"]
-    named_by_file = [a for a in alts if not a.strip() or FILE_NAME.search(a.strip())]
-    assert not named_by_file, f"{len(named_by_file)} of {len(alts)} pictures have no alt text but a file name: " \
-                              f"{named_by_file[:3]}"
+    named_by_file = [
+        a for a in alts if not a.strip() or FILE_NAME.search(a.strip())
+    ]
+    assert not named_by_file, (
+        f"{len(named_by_file)} of {len(alts)} pictures have no alt text but a file name: "
+        f"{named_by_file[:3]}"
+    )
     vague = [a for a in alts if FALLBACK.match(a)]
-    assert not vague, (f"{len(vague)} of {len(alts)} pictures have only a stand-in alt text (give the figure a "
-                       f"title or axis labels): {vague[:3]}")
+    assert not vague, (
+        f"{len(vague)} of {len(alts)} pictures have only a stand-in alt text (give the figure a "
+        f"title or axis labels): {vague[:3]}"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -90,5 +116,13 @@ def test_explorer_sliders_announce_their_values(figures, page):
     sliders = figures(page)["sliders"]
     if not sliders:
         pytest.skip("no explorer slider on this page")
-    wrong = [s for s in sliders if s["before"] != s["expected"] or s["after"] != s["moved"] or s["after"] is None]
-    assert not wrong, f"{len(wrong)} of {len(sliders)} sliders announce a position, not a value: {wrong[:3]}"
+    wrong = [
+        s
+        for s in sliders
+        if s["before"] != s["expected"]
+        or s["after"] != s["moved"]
+        or s["after"] is None
+    ]
+    assert not wrong, (
+        f"{len(wrong)} of {len(sliders)} sliders announce a position, not a value: {wrong[:3]}"
+    )

@@ -60,7 +60,9 @@ def visited(browser, server):
     def get(page: str, viewport: dict) -> Visit:
         key = (page, viewport["width"])
         if key not in visits:
-            visits[key] = Visit(browser, server, server + page + ".html", viewport=viewport)
+            visits[key] = Visit(
+                browser, server, server + page + ".html", viewport=viewport
+            )
         return visits[key]
 
     yield get
@@ -71,8 +73,10 @@ def visited(browser, server):
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_no_code_or_output_box_scrolls_sideways_on_a_laptop(visited, page):
     wide = visited(page, DESKTOP).page.evaluate(BOXES)
-    assert not wide, (f"{len(wide)} boxes are wider than the 688-px column (code ≤ 79 columns: `ruff format`; "
-                      "printed lines ≤ 79 characters):\n" + "\n".join(wide[:8]))
+    assert not wide, (
+        f"{len(wide)} boxes are wider than the 688-px column (code ≤ 79 columns: `ruff format`; "
+        "printed lines ≤ 79 characters):\n" + "\n".join(wide[:8])
+    )
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -80,7 +84,8 @@ def test_no_code_or_output_box_scrolls_sideways_on_a_laptop(visited, page):
 def test_no_page_is_wider_than_the_screen(visited, page, viewport):
     found = visited(page, viewport).page.evaluate(PAGE_WIDTH)
     assert found["page"] <= found["screen"], (
-        f"the page is {found['page']} px wide on a {found['screen']}-px screen; text cut off: {found['cut']}")
+        f"the page is {found['page']} px wide on a {found['screen']}-px screen; text cut off: {found['cut']}"
+    )
     assert not found["cut"], f"text runs off the screen: {found['cut']}"
 
 
@@ -89,6 +94,12 @@ def test_explorer_pictures_keep_a_readable_size_on_a_phone(visited, page):
     pictures = visited(page, PHONE).page.evaluate(EXPLORER_PICTURES)
     if not pictures:
         pytest.skip("no explorer on this page")
-    shrunk = [p for p in pictures if p["natural"] and p["shown"] < 0.95 * p["natural"]]
-    assert not shrunk, (f"{len(shrunk)} of {len(pictures)} explorer pictures are shrunk on a phone "
-                        f"(shown / natural px: {[(round(p['shown']), p['natural']) for p in shrunk[:4]]})")
+    shrunk = [
+        p
+        for p in pictures
+        if p["natural"] and p["shown"] < 0.95 * p["natural"]
+    ]
+    assert not shrunk, (
+        f"{len(shrunk)} of {len(pictures)} explorer pictures are shrunk on a phone "
+        f"(shown / natural px: {[(round(p['shown']), p['natural']) for p in shrunk[:4]]})"
+    )

@@ -33,9 +33,19 @@ def by_kind(weights: dict[str, int]) -> dict[str, int]:
     kinds: dict[str, int] = defaultdict(int)
     for url, size in weights.items():
         path = url.split("?")[0]
-        kind = ("mathjax" if "/mathjax/" in path else "frames" if "/_images/frames/" in path
-                else "figures" if "/_images/" in path else "html" if path.endswith(".html")
-                else "fonts" if path.endswith((".woff", ".woff2", ".ttf")) else path.rsplit(".", 1)[-1])
+        kind = (
+            "mathjax"
+            if "/mathjax/" in path
+            else "frames"
+            if "/_images/frames/" in path
+            else "figures"
+            if "/_images/" in path
+            else "html"
+            if path.endswith(".html")
+            else "fonts"
+            if path.endswith((".woff", ".woff2", ".ttf"))
+            else path.rsplit(".", 1)[-1]
+        )
         kinds[kind] += size
     return dict(sorted(kinds.items(), key=lambda item: -item[1]))
 
@@ -52,8 +62,18 @@ def weighed(browser, server):
     yield get
     try:  # the figures for the README: total and per kind of file, per page
         WEIGHTS.parent.mkdir(exist_ok=True)
-        WEIGHTS.write_text(json.dumps({page: {"total": sum(r["bytes"].values()), "by_kind": by_kind(r["bytes"])}
-                                       for page, r in results.items()}, indent=1))
+        WEIGHTS.write_text(
+            json.dumps(
+                {
+                    page: {
+                        "total": sum(r["bytes"].values()),
+                        "by_kind": by_kind(r["bytes"]),
+                    }
+                    for page, r in results.items()
+                },
+                indent=1,
+            )
+        )
     except OSError:
         pass
 
@@ -61,8 +81,17 @@ def weighed(browser, server):
 def describe(found: dict) -> str:
     total = sum(found["bytes"].values())
     top = sorted(found["bytes"].items(), key=lambda item: -item[1])[:5]
-    return (f"{total / 1e6:.2f} MB: " + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in by_kind(found["bytes"]).items())
-            + "; largest: " + ", ".join(f"{url.rsplit('/', 1)[-1][:40]} {size / 1e3:.0f} kB" for url, size in top))
+    return (
+        f"{total / 1e6:.2f} MB: "
+        + ", ".join(
+            f"{k} {v / 1e3:.0f} kB" for k, v in by_kind(found["bytes"]).items()
+        )
+        + "; largest: "
+        + ", ".join(
+            f"{url.rsplit('/', 1)[-1][:40]} {size / 1e3:.0f} kB"
+            for url, size in top
+        )
+    )
 
 
 def test_the_landing_page_weighs_at_most_1_mb(weighed):
@@ -82,9 +111,15 @@ def test_a_page_without_formulas_loads_no_mathjax(weighed, page):
     mathjax = [url for url in found["bytes"] if "/mathjax/" in url]
     if found["formulas"]:
         pytest.skip(f"{found['formulas']} formulas on this page")
-    assert not mathjax, f"no formula on the page, yet it loads MathJax: {mathjax[:2]}"
+    assert not mathjax, (
+        f"no formula on the page, yet it loads MathJax: {mathjax[:2]}"
+    )
 
 
 def test_no_page_loads_the_icon_script(weighed):
     found = weighed(LANDING)
-    assert not [url for url in found["bytes"] if url.split("?")[0].endswith("fontawesome.js")]
+    assert not [
+        url
+        for url in found["bytes"]
+        if url.split("?")[0].endswith("fontawesome.js")
+    ]
