@@ -63,6 +63,9 @@ def visited(browser, server):
             visits[key] = Visit(
                 browser, server, server + page + ".html", viewport=viewport
             )
+            visits[
+                key
+            ].load_every_image()  # lazy figures and explorer pictures at their real size
         return visits[key]
 
     yield get
@@ -94,11 +97,10 @@ def test_explorer_pictures_keep_a_readable_size_on_a_phone(visited, page):
     pictures = visited(page, PHONE).page.evaluate(EXPLORER_PICTURES)
     if not pictures:
         pytest.skip("no explorer on this page")
-    shrunk = [
-        p
-        for p in pictures
-        if p["natural"] and p["shown"] < 0.95 * p["natural"]
-    ]
+    assert all(p["natural"] for p in pictures), (
+        "an explorer picture did not load"
+    )
+    shrunk = [p for p in pictures if p["shown"] < 0.95 * p["natural"]]
     assert not shrunk, (
         f"{len(shrunk)} of {len(pictures)} explorer pictures are shrunk on a phone "
         f"(shown / natural px: {[(round(p['shown']), p['natural']) for p in shrunk[:4]]})"
