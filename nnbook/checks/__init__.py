@@ -60,9 +60,22 @@ def report(passed: bool, message: str, hint: str = "") -> Verdict:
     return Verdict(passed)
 
 
+EMPTY_HINT = "replace the ... with your answer and run the cell."
+
+
+def is_empty(answer: Any) -> bool:
+    """True while an exercise answer is still the ``...`` (or ``None``) it started as."""
+    return answer is None or answer is Ellipsis
+
+
+def report_empty(name: str, hint: str = EMPTY_HINT) -> Verdict:
+    """Print "NAME is still empty" with a hint; return a failing :class:`Verdict`."""
+    return report(False, f"{name} is still empty.", hint)
+
+
 def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
     """Return the answer as a float array, or print why it cannot be one and return None (for chapter checks)."""
-    if answer is None or answer is Ellipsis:
+    if is_empty(answer):
         report(
             False,
             f"{name} is still empty ({answer!r}).",
@@ -220,11 +233,9 @@ def check_choice(
     explanations = {normalise(k): v for k, v in (explanations or {}).items()}
     if normalise(answer) == normalise(correct):
         return report(True, explanations.get(normalise(correct), ""))
-    if answer is None or answer is Ellipsis:
-        return report(
-            False,
-            f"{name} is still empty.",
-            "replace the ... with your answer and run the cell.",
+    if is_empty(answer):
+        return report_empty(
+            f"{name}", "replace the ... with your answer and run the cell."
         )
     return report(
         False,

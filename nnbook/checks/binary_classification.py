@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnbook.checks import Verdict, check_choice, report
+from nnbook.checks import Verdict, check_choice, is_empty, report, report_empty
 
 # --- Exercise "Accuracy by hand" ------------------------------------------------------------------------------
 
@@ -75,12 +75,8 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
 
     The probabilities are tested both as a column ``(n, 1)`` (what ``model.predict`` returns) and flat ``(n,)``.
     """
-    if fn is None or fn is Ellipsis:
-        return report(
-            False,
-            "accuracy is still empty.",
-            "write the function and run the cell.",
-        )
+    if is_empty(fn):
+        return report_empty("accuracy", "write the function and run the cell.")
     if not callable(fn):
         return report(
             False,
@@ -187,11 +183,9 @@ def smaller_network(
     from nnbook import config
     from nnbook.train import fast_fit
 
-    if model is None or model is Ellipsis:
-        return report(
-            False,
-            "small_model is still empty.",
-            "build a keras.Sequential and run the cell.",
+    if is_empty(model):
+        return report_empty(
+            "small_model", "build a keras.Sequential and run the cell."
         )
     if not isinstance(model, keras.Model):
         return report(

@@ -13,7 +13,14 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnbook.checks import Verdict, check_close, check_function, report
+from nnbook.checks import (
+    Verdict,
+    check_close,
+    check_function,
+    is_empty,
+    report,
+    report_empty,
+)
 
 
 def _returns_none(fn: Callable[..., Any], args: tuple) -> bool:
@@ -82,11 +89,9 @@ def _shape_hint(fn: Callable[..., Any]) -> str:
 
 def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> Verdict:
     """Exercise: ``fn(size, kernel, stride, padding, filters) -> (height, width, channels)``."""
-    if fn is None or fn is Ellipsis:
-        return report(
-            False,
-            "conv_output_shape is still empty.",
-            "replace the ... with your function.",
+    if is_empty(fn):
+        return report_empty(
+            "conv_output_shape", "replace the ... with your function."
         )
     if callable(fn) and _returns_none(fn, SHAPE_CASES_ARGS[0]):
         return report(False, "conv_output_shape returns None.", NONE_HINT)
@@ -117,7 +122,7 @@ def conv_params(answer: Any) -> Verdict:
         k * c * f
         + f: "the kernel is 5 × 5, so k × k (25) weights per channel, not k.",
     }
-    if answer is not None and answer is not Ellipsis:
+    if not is_empty(answer):
         try:
             hint = wrong.get(int(round(float(answer))), hint)
         except (TypeError, ValueError):
@@ -211,7 +216,7 @@ def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
         return report(
             False,
             "conv2d is still empty."
-            if fn is None or fn is Ellipsis
+            if is_empty(fn)
             else f"conv2d should be a function (def ...), got {type(fn).__name__}.",
             "replace the ... with your function.",
         )

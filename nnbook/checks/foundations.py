@@ -18,6 +18,7 @@ from nnbook.checks import (
     check_choice,
     check_close,
     check_function,
+    is_empty,
     report,
 )
 
@@ -35,11 +36,7 @@ def neuron_output(answer: Any) -> Verdict:
     """Exercise: ``y = sigmoid(x · w + b)`` for :data:`NEURON_X`, :data:`NEURON_W`, :data:`NEURON_B`."""
     z = float(NEURON_X @ NEURON_W)
     expected = float(_sigmoid(z + NEURON_B))
-    value = (
-        None
-        if answer is None or answer is Ellipsis
-        else np.asarray(answer, dtype="float64")
-    )
+    value = None if is_empty(answer) else np.asarray(answer, dtype="float64")
     hint = "compute z = x · w + b (a dot product plus the bias), then y = 1 / (1 + e^(-z))."
     if value is not None and value.size == 1:
         got = float(value.reshape(-1)[0])
@@ -126,7 +123,7 @@ def gradient_step(answer: Any) -> Verdict:
     gradient = 2 * (GD_START - GD_TARGET)
     expected = GD_START - GD_LEARNING_RATE * gradient
     hint = "f'(x) = 2 (x - 3); the step is x_new = x - learning_rate * f'(x)."
-    if answer is not None and answer is not Ellipsis and np.size(answer) == 1:
+    if not is_empty(answer) and np.size(answer) == 1:
         got = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
         if math.isclose(got, GD_START + GD_LEARNING_RATE * gradient):
             hint = "you stepped uphill: gradient descent SUBTRACTS learning_rate * gradient."
@@ -219,7 +216,7 @@ def steps_per_epoch(
     """Exercise: how many updates one epoch of ``examples`` makes with ``batch_size`` (the last batch is partial)."""
     expected = math.ceil(examples / batch_size)
     hint = f"one update per batch; {examples} examples in batches of {batch_size}."
-    if answer is not None and answer is not Ellipsis and np.size(answer) == 1:
+    if not is_empty(answer) and np.size(answer) == 1:
         got = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
         if got == examples // batch_size:
             hint = (

@@ -15,7 +15,9 @@ from nnbook.checks import (
     check_choice,
     check_close,
     hint_for_number,
+    is_empty,
     report,
+    report_empty,
 )
 
 LOSSES = (
@@ -70,7 +72,7 @@ def dense_parameters(
 
 def _loss_name(answer: Any) -> Any:
     """Accept a loss as a name ("sparse_categorical_crossentropy"), a Keras loss class, or an instance."""
-    if answer is None or answer is Ellipsis:
+    if is_empty(answer):
         return answer
     if isinstance(answer, str):
         key = answer.strip().replace("_", "").replace(" ", "").lower()
@@ -124,11 +126,9 @@ def misclassified(
     ``predictions`` are the model's outputs for the same examples as ``labels``: scores (logits or
     probabilities) of shape (n, classes), or predicted class indices of shape (n,).
     """
-    if index is None or index is Ellipsis:
-        return report(
-            False,
-            "the index is still empty.",
-            "replace the ... with the index of a test image.",
+    if is_empty(index):
+        return report_empty(
+            "the index", "replace the ... with the index of a test image."
         )
     if isinstance(index, (bool, np.bool_)) or not isinstance(
         index, (int, np.integer)
