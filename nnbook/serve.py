@@ -162,7 +162,8 @@ def unservable(model: Any, spec: saved.ModelSpec) -> str | None:
     last = model.layers[-1] if getattr(model, "layers", None) else None
     activation = getattr(getattr(last, "activation", None), "__name__", "")
     if shape[1] == 1 and (activation == "softmax" or type(last).__name__ == "Softmax"):
-        return "it ends in a one-unit softmax, which always says 1.0: use one sigmoid unit or one softmax unit per class"
+        return ("it ends in a one-unit softmax, which always says 1.0: use one sigmoid unit or one softmax unit "
+                "per class")
     return None
 
 
