@@ -1,8 +1,8 @@
 """Load test of the model web: 1,000 photo uploads over loopback from several concurrent clients.
 
-Starts ``python -m nnbook.serve`` in its own process (so the clients do not share its interpreter), sends the
-requests with :func:`nnbook.client.load_test` and prints requests/s, p50/p99 latency, errors and the server's CPU
-seconds for each model. Goal: 0 errors and p99 under 200 ms for 32×32 models on 2 CPU cores.
+Starts ``python -m nnbook.serve`` (waitress, as in production) in its own process (so the clients do not share
+its interpreter), sends the requests with :func:`nnbook.client.load_test` and prints requests/s, p50/p99 latency,
+errors and the server's CPU seconds for each model. Goal: 0 errors and p99 under 200 ms for 32×32 models on 2 CPU cores.
 
 Without ``--models`` it serves an untrained copy of the CIFAR study's CIFAR-10 network (32×32 RGB, 1,343,018
 parameters; timing does not depend on the weights). With ``--models DIR`` it serves the chapters' saved models.

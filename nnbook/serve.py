@@ -23,7 +23,7 @@ serving after each.
 What one request can cost is bounded: its bytes (8 MB), its pixels (:data:`nnbook.images.MAX_PIXELS` as declared,
 :data:`nnbook.images.MAX_DECODED_PIXELS` decoded at full size, shrunk to 2,048 px before any conversion), and at
 most :data:`DECODE_SLOTS` photos decode at once in a process, so the memory the server can spend on decoding is
-about ``DECODE_SLOTS`` x 130 MB whatever is sent. ``python -m nnbook.serve`` runs under ``waitress`` (a production
+about ``DECODE_SLOTS`` x 75 MB whatever is sent. ``python -m nnbook.serve`` runs under ``waitress`` (a production
 WSGI server in pure Python) with :data:`THREADS` worker threads, at most :data:`CONNECTION_LIMIT` connections, and
 :data:`CHANNEL_TIMEOUT_S` seconds before an idle or stalled connection is closed (waitress reads a whole request
 before a thread sees it, so a slow client holds no thread).
@@ -79,8 +79,8 @@ MAX_HEADER_BYTES = 16 * 1024
 """The largest request line and headers together (16 kB); larger is answered 431 (by waitress, in JSON)."""
 
 DECODE_SLOTS = 2
-"""How many photos decode at once in this process: each may take up to ~130 MB while it decodes (a
-16-megapixel RGBA PNG), so the server's decoding memory stays near 2 x 130 MB however many requests come."""
+"""How many photos decode at once in this process: each may take up to ~75 MB while it decodes (a
+16-megapixel RGBA PNG), so the server's decoding memory stays near 2 x 75 MB however many requests come."""
 
 THREADS = 4
 """Worker threads of ``python -m nnbook.serve`` (waitress): requests answered at once; more wait in a queue."""
@@ -178,7 +178,10 @@ def unservable(model: Any, spec: saved.ModelSpec) -> str | None:
     if shape[1] == 1 and (
         activation == "softmax" or type(last).__name__ == "Softmax"
     ):
-        return "it ends in a one-unit softmax, which always says 1.0: use one sigmoid unit or one softmax unit per class"
+        return (
+            "it ends in a one-unit softmax, which always says 1.0: use one sigmoid unit or one softmax unit "
+            "per class"
+        )
     return None
 
 

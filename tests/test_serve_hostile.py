@@ -4,6 +4,7 @@ server's limits and headers. Every answer is JSON, 4xx for the client's mistakes
 
 from __future__ import annotations
 
+import http.client
 import io
 import os
 import socket
@@ -307,25 +308,28 @@ def test_no_server_header_nosniff_on_json_and_frame_ancestors(url):
     "method, path",
     [
         ("GET", "//health"),
-        ("GET", "//"),
         ("GET", "/api//models"),
         ("POST", "/api//tiny"),
+        ("GET", "//api/models"),
         ("GET", "/health/"),
         ("GET", "/api/models/"),
     ],
 )
-def test_no_redirects_built_from_the_host_header(app, method, path):
-    # Werkzeug merged the slashes with a 308 whose Location came from the Host header (http://health/ for
-    # "//health"): now every such path is a plain JSON answer.
-    response = app.test_client().open(
-        path, method=method, headers={"Host": "evil.example"}
-    )
+def test_no_redirects_built_from_the_host_header(url, method, path):
+    # Werkzeug merged double slashes with a 308 whose Location came from the Host header: now every such path is
+    # answered as it is, in JSON.
+    connection = http.client.HTTPConnection(url.split("//", 1)[1], timeout=10)
+    connection.request(
+        method, path, headers={"Host": "evil.example"}
+    )  # the path goes out verbatim
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
     assert (
-        response.status_code in (200, 400, 404, 405)
-        and "Location" not in response.headers
-    ), response.status
-    if path != "//":
-        assert response.headers["Content-Type"].startswith("application/json")
+        response.status in (200, 404, 405)
+        and response.getheader("Location") is None
+    ), (response.status, body)
+    assert response.getheader("Content-Type").startswith("application/json")
 
 
 def test_long_url_is_414_and_huge_headers_431_both_json(url):

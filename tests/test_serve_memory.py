@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import keras
-import numpy as np
 import pytest
 import requests
 from PIL import Image
