@@ -522,6 +522,7 @@
       this.say("The model " + quoted(m.name) + " failed to load: " + err.message);
       return false;
     }
+    if (image.type === "video" && !this.stream) return true;  // the webcam was stopped meanwhile
     this.render(out, label);
     return true;
   };

@@ -87,14 +87,19 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def browser(site):
+def playwright():
     with sync_api.sync_playwright() as p:
-        b = Browser(p, site)
-        b.page.wait_for_selector(".nnbook-web-app[data-ready]")
-        yield b
-        b.close()
-        assert b.errors == [], b.errors
-        assert b.hosts <= {"127.0.0.1"}, f"requests left loopback: {b.hosts}"
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(site, playwright):
+    b = Browser(playwright, site)
+    b.page.wait_for_selector(".nnbook-web-app[data-ready]")
+    yield b
+    b.close()
+    assert b.errors == [], b.errors
+    assert b.hosts <= {"127.0.0.1"}, f"requests left loopback: {b.hosts}"
 
 
 CLASSIFY = """async ([name, url]) => {
@@ -226,60 +231,54 @@ def test_a_large_photo_is_shrunk_while_decoded(site, browser, tmp_path):
     assert page.locator(".nnbook-web-bar").count() == 2
 
 
-def test_webcam_classifies_frames_continuously(site, tmp_path):
+def test_webcam_classifies_frames_continuously(site, playwright, tmp_path):
     """The fake camera plays a real photo; frames keep being classified, the photo's class is shown."""
-    from nnbook import images, models
-
     name = "tiny_pets"
     files = sorted((site.folder / "photos" / "pets").iterdir())
     probs, spec = keras_probabilities(site, name, files)
     best = int(np.argmax(probs.max(axis=1)))  # the photo the model is surest about
     video = y4m(files[best], tmp_path / "camera.y4m")
     expected = spec.class_names[int(np.argmax(probs[best]))]
-    del images, models
-    with sync_api.sync_playwright() as p:
-        b = Browser(p, site, args=[f"--use-file-for-fake-video-capture={video}"], camera=True)
-        page = b.page
-        page.wait_for_selector(".nnbook-web-app[data-ready]")
-        page.select_option(".nnbook-web-model", name)
-        page.click(".nnbook-web-camera")
-        page.wait_for_function("+(document.querySelector('.nnbook-web-result').dataset.frames || 0) >= 5",
-                               timeout=60_000)
-        assert page.get_attribute(".nnbook-web-result", "data-top") == expected
-        assert page.is_visible(".nnbook-web-video")
-        page.click(".nnbook-web-camera")
-        assert "webcam is off" in page.text_content(".nnbook-web-message")
-        b.close()
+    b = Browser(playwright, site, args=[f"--use-file-for-fake-video-capture={video}"], camera=True)
+    page = b.page
+    page.wait_for_selector(".nnbook-web-app[data-ready]")
+    page.select_option(".nnbook-web-model", name)
+    page.click(".nnbook-web-camera")
+    page.wait_for_function("+(document.querySelector('.nnbook-web-result').dataset.frames || 0) >= 5",
+                           timeout=60_000)
+    assert page.get_attribute(".nnbook-web-result", "data-top") == expected
+    assert page.is_visible(".nnbook-web-video")
+    page.click(".nnbook-web-camera")
+    assert "webcam is off" in page.text_content(".nnbook-web-message")
+    b.close()
     assert b.errors == [] and b.hosts <= {"127.0.0.1"}, (b.errors, b.hosts)
 
 
-def test_denied_camera_gives_one_line(site):
-    with sync_api.sync_playwright() as p:
-        b = Browser(p, site)  # no permission granted: the browser refuses the camera
-        page = b.page
-        page.wait_for_selector(".nnbook-web-app[data-ready]")
-        page.click(".nnbook-web-camera")
-        page.wait_for_function("!document.querySelector('.nnbook-web-message').textContent.startsWith('Asking')")
-        message = page.text_content(".nnbook-web-message")
-        b.close()
+def test_denied_camera_gives_one_line(site, playwright):
+    b = Browser(playwright, site)  # no permission granted: the browser refuses the camera
+    page = b.page
+    page.wait_for_selector(".nnbook-web-app[data-ready]")
+    page.click(".nnbook-web-camera")
+    page.wait_for_function("!document.querySelector('.nnbook-web-message').textContent.startsWith('Asking')")
+    message = page.text_content(".nnbook-web-message")
+    b.close()
     assert "camera was not allowed" in message, message
 
 
-def test_upload_block_goes_live_with_its_model(site):
+def test_upload_block_goes_live_with_its_model(site, playwright):
     from nnbook.upload import photo_upload
 
     block = photo_upload(lambda photo, name: None, [], web_model="tiny_pets").to_html()
     path = web_site.upload_page(site.folder, block)
     photo = sorted((site.folder / "photos" / "pets").iterdir())[0]
-    with sync_api.sync_playwright() as p:
-        b = Browser(p, site, path="/" + path)
-        page = b.page
-        assert "tf" not in page.evaluate("Object.keys(window)")  # the runtime loads only on a click
-        page.click(".nnbook-web-try")
-        page.wait_for_selector(".nnbook-web-live[data-ready]")
-        assert page.eval_on_selector_all(".nnbook-web-model option", "o => o.map(x => x.value)") == ["tiny_pets"]
-        page.set_input_files(".nnbook-web-file", str(photo))
-        page.wait_for_selector(".nnbook-web-bar")
-        assert page.locator(".nnbook-web-bar").count() == 2
-        b.close()
+    b = Browser(playwright, site, path="/" + path)
+    page = b.page
+    assert "tf" not in page.evaluate("Object.keys(window)")  # the runtime loads only on a click
+    page.click(".nnbook-web-try")
+    page.wait_for_selector(".nnbook-web-live[data-ready]")
+    assert page.eval_on_selector_all(".nnbook-web-model option", "o => o.map(x => x.value)") == ["tiny_pets"]
+    page.set_input_files(".nnbook-web-file", str(photo))
+    page.wait_for_selector(".nnbook-web-bar")
+    assert page.locator(".nnbook-web-bar").count() == 2
+    b.close()
     assert b.errors == [] and b.hosts <= {"127.0.0.1"}, (b.errors, b.hosts)
