@@ -134,14 +134,19 @@ def test_parity_with_keras(site, browser):
         files = sorted((site.folder / "photos" / web_site.kind_of(name)).iterdir())
         assert len(files) >= 20
         expected, spec = keras_probabilities(site, name, files)
-        worst = 0.0
+        worst, ties = 0.0, 0
         for file, want in zip(files, expected):
             got = browser.page.evaluate(CLASSIFY, [name, f"photos/{file.parent.name}/{file.name}"])
             probs = np.array([next(g["probability"] for g in got if g["label"] == c) for c in spec.class_names])
             assert abs(probs.sum() - 1) < 1e-4
-            assert got[0]["label"] == spec.class_names[int(np.argmax(want))], (name, file.name, got[:3], want)
+            top2 = np.sort(want)[-2:]
+            if top2[1] - top2[0] > 1e-3:  # an exact tie (a stand-in's dead unit) has no top-1 to agree on
+                assert got[0]["label"] == spec.class_names[int(np.argmax(want))], (name, file.name, got[:3], want)
+            else:
+                ties += 1
             worst = max(worst, float(np.abs(probs - want).max()))
-        report.append(f"{name}: worst |browser - keras| = {worst:.2e} over {len(files)} photos")
+        report.append(f"{name}: worst |browser - keras| = {worst:.2e} over {len(files)} photos, {ties} ties")
+        assert ties <= 2, report[-1]
         assert worst <= TOLERANCE, report[-1]
     print("\n".join(report))
 

@@ -97,7 +97,7 @@ def tiny_models(folder: Path) -> None:
     pets = keras.Sequential([keras.Input((48, 48, 1)), layers.RandomFlip("horizontal"),
                              layers.Conv2D(8, 3, activation="relu"), layers.MaxPooling2D(),
                              layers.Conv2D(16, 3, activation="relu"), layers.MaxPooling2D(), layers.Flatten(),
-                             layers.Dense(16, activation="relu"), layers.Dense(1, activation="sigmoid")])
+                             layers.Dense(16, activation="tanh"), layers.Dense(1, activation="sigmoid")])
     fit(pets, x, y, "binary_crossentropy")
     models.save(pets, "tiny_pets", ["cat", "dog"], folder / "06_cats_vs_dogs" / "models")
 
