@@ -73,8 +73,8 @@ def _flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
             out.append(layer)
     if not isinstance(model, keras.Sequential):
         for layer in out:  # a functional model must be a single chain of layers
-            if len(layer._inbound_nodes) > 1 or any(  # noqa: SLF001 - Keras has no public graph API
-                    len(getattr(node, "input_tensors", [])) > 1 for node in layer._inbound_nodes):  # noqa: SLF001
+            if len(layer._inbound_nodes) > 1 or any(
+                    len(getattr(node, "input_tensors", [])) > 1 for node in layer._inbound_nodes):
                 raise WebModelError(f"layer {layer.name!r} ({type(layer).__name__}) joins or reuses tensors; the "
                                     "browser export supports a single chain of layers (a Sequential network).")
     return out

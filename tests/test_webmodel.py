@@ -9,7 +9,7 @@ import pytest
 from nnbook import models, webmodel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-import nnbook_web  # noqa: E402
+import nnbook_web
 
 
 def cnn():

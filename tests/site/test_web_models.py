@@ -20,9 +20,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from PIL import Image
-
 import web_site
+from PIL import Image
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed "
@@ -111,7 +110,7 @@ CLASSIFY = """async ([name, url]) => {
 def keras_probabilities(site, name, files):
     from nnbook import images, models
 
-    model, spec = models.load(name, next(p for p in (site.folder.parent / "book").glob(f"chapters/*/models")
+    model, spec = models.load(name, next(p for p in (site.folder.parent / "book").glob("chapters/*/models")
                                          if (p / f"{name}.keras").exists()))
     x = np.concatenate([images.to_model_input(f, spec.size, spec.color) for f in files])
     return models.class_probabilities(model.predict(x, verbose=0)), spec

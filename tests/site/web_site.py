@@ -10,7 +10,6 @@ the chapters' own saved models when a chapter has run (``chapters/*/models``).
 from __future__ import annotations
 
 import gzip
-
 import http.server
 import os
 import shutil
@@ -24,7 +23,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "_ext"))
-import nnbook_web  # noqa: E402
+import nnbook_web
 
 DATA = Path(os.environ.get("NNBOOK_DATA_DIR", ROOT.parent / "shared" / "datasets"))
 PHOTOS = 24
@@ -149,7 +148,7 @@ class WebSite:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # noqa: D102 - no request log in test output
+    def log_message(self, *args) -> None:
         pass
 
 
