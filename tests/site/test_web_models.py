@@ -286,3 +286,19 @@ def test_upload_block_goes_live_with_its_model(site, playwright):
     assert page.locator(".nnbook-web-bar").count() == 2
     b.close()
     assert b.errors == [] and b.hosts <= {"127.0.0.1"}, (b.errors, b.hosts)
+
+
+def test_the_page_works_from_file_urls(site, playwright):
+    """Opened as a file (no web server), the page loads its models from script files and classifies a photo."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto((site.folder / "index.html").as_uri())
+    page.wait_for_selector(".nnbook-web-app[data-ready]")
+    page.select_option(".nnbook-web-model", "tiny_pets")
+    page.set_input_files(".nnbook-web-file", str(sorted((site.folder / "photos" / "pets").iterdir())[0]))
+    page.wait_for_selector(".nnbook-web-bar")
+    assert page.locator(".nnbook-web-bar").count() == 2
+    browser.close()
+    assert errors == []
