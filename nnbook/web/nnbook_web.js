@@ -19,6 +19,7 @@
   const script = document.currentScript;
   const BASE = script ? script.src.replace(/[^/]*$/, "") : "_static/nnbook-web/";
   const FILE = location.protocol === "file:";
+  const SITE = BASE + "../../";           // the book's root: links in the models' index are relative to it
 
   // ---------------------------------------------------------------- loading (lazy, no host but this one)
   const loaded = {};
@@ -491,7 +492,7 @@
     this.about.textContent = text + ".";
     if (m.chapter_url) {
       this.about.appendChild(document.createTextNode(" "));
-      this.about.appendChild(el("a", {href: m.chapter_url, text: "How it was trained"}));
+      this.about.appendChild(el("a", {href: SITE + m.chapter_url, text: "How it was trained"}));
     }
   };
   Tool.prototype.say = function (text) { this.message.textContent = text; };
@@ -545,7 +546,7 @@
     this.result.appendChild(bars);
     if (m.warning) {
       const warn = el("p", {class: "nnbook-web-warning", text: m.warning + " "});
-      if (m.audit_url) warn.appendChild(el("a", {href: m.audit_url, text: "See the error audit."}));
+      if (m.audit_url) warn.appendChild(el("a", {href: SITE + m.audit_url, text: "See the error audit."}));
       this.result.appendChild(warn);
     }
     this.result.setAttribute("data-top", out.answer[0].label);
