@@ -22,12 +22,15 @@ import shutil
 import sys
 from pathlib import Path
 
+import nnbook
+
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 ROOT = Path(__file__).resolve().parent.parent
-WEB = ROOT / "nnbook" / "web"
+# The runtime ships with the nnbook package (also when a book is built from a copy of the chapters alone).
+WEB = Path(nnbook.__file__).resolve().parent / "web"
 SCRIPT = "nnbook_web.js"
 VENDOR = WEB / "vendor" / "tfjs"
 TARGET = "nnbook-web"
