@@ -28,7 +28,6 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-ROOT = Path(__file__).resolve().parent.parent
 # The runtime ships with the nnbook package (also when a book is built from a copy of the chapters alone).
 WEB = Path(nnbook.__file__).resolve().parent / "web"
 SCRIPT = "nnbook_web.js"
