@@ -33,9 +33,9 @@ CHAPTERS: dict[str, Chapter] = {
     "chapters/05_convolutions/convolutions.ipynb": Chapter(min_figures=10, budget_s=90),
     "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb": Chapter(min_figures=7, budget_s=150),
     # Test accuracy of the saved models; each scheme's majority band scores about 0.32 and 0.20 on the test
-    # faces (glued as test_baseline_10 / test_baseline_5), quick mode's models about 0.44 and 0.27.
+    # faces (glued as test_baseline_10 / test_baseline_5), quick mode's models 0.39-0.45 and 0.23-0.27 across runs.
     "chapters/07_age/age.ipynb": Chapter(min_figures=13, budget_s=150,
-                                         floors={"model_accuracy_age_10": 0.37, "model_accuracy_age_5": 0.23}),
+                                         floors={"model_accuracy_age_10": 0.35, "model_accuracy_age_5": 0.215}),
     "chapters/08_cifar/cifar.ipynb": Chapter(min_figures=13, budget_s=150),
     "chapters/09_results/results.ipynb": Chapter(min_figures=6, budget_s=150),
     "chapters/10_model_web/model_web.ipynb": Chapter(min_figures=2, budget_s=90),
