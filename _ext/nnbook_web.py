@@ -34,7 +34,7 @@ SCRIPT = "nnbook_web.js"
 VENDOR = WEB / "vendor" / "tfjs"
 TARGET = "nnbook-web"
 ACCURACY_KEY = "model_accuracy_{name}"
-AUDIT = {"age": "chapters/07_age/age.html#ch07-audit"}
+AUDIT = {"age": "chapters/07_age/age.html#age-error-audit"}
 WARNING = (
     "A guess from a face, not a fact: chapter 7's audit shows how far off it often is, and for whom it errs "
     "most. Never use it to decide anything about a person."
