@@ -104,9 +104,9 @@ print(json.dumps({"lrs": sliders.static_learning_rates, "epochs": sliders.static
         for out in cell.outputs
         if "text/html" in out.get("data", {})
     )
-    frames = json.loads(
-        re.search(r"const frames = (\{.*?\});", html, re.S).group(1)
-    )
+    frames = json.loads(re.search(r"const D = (\{.*?\});\n", html).group(1))[
+        "frames"
+    ]
     expected = {
         f"{lr}|{epochs}"
         for lr, epochs in itertools.product(grid["lrs"], grid["epochs"])

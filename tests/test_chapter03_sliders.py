@@ -103,7 +103,9 @@ def test_static_explorer_has_one_frame_per_dataset_learning_rate_and_epochs(
         for out in cell.outputs
         if "text/html" in out.get("data", {})
     )
-    frames = json.loads(re.search(r"const frames = (\{.*?\});", page).group(1))
+    frames = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))[
+        "frames"
+    ]
     # The learning rates the chapter's text suggests trying (0.0001 and 1.0 included) are all on the site.
     expected = {
         f"{name}|{lr}|{epochs}"
