@@ -66,6 +66,6 @@ def test_upload_of_a_file_that_is_not_an_image_prints_one_line(notebook):
 
 def test_website_version_of_the_upload_shows_three_real_test_digits(notebook):
     page = notebook.run("print(digit_upload.to_html())")
-    assert 'class="nnbook-upload"' in page
+    assert 'class="nnbook-upload' in page
     assert page.count("<img data-example") == 3
     assert "test digit 3 on paper" in page

@@ -120,7 +120,7 @@ def test_bad_uploads_give_one_line_and_the_widget_keeps_working(
 
 def test_static_upload_shows_example_test_photos(notebook):
     page = kernel_json(notebook, "photo_upload.to_html()")
-    assert 'class="nnbook-upload"' in page
+    assert 'class="nnbook-upload' in page
     assert len(re.findall(r"<img data-example", page)) == 3
 
 

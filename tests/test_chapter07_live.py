@@ -100,7 +100,7 @@ def test_the_website_upload_shows_three_example_faces(notebook):
         if "text/html" in out.get("data", {})
     )
     page = "".join(page)
-    assert 'class="nnbook-upload"' in page
+    assert 'class="nnbook-upload' in page
     assert page.count("<img data-example") == 3
     assert (
         len(set(re.findall(r'src="(data:image/png;base64,[^"]+)"', page))) == 3

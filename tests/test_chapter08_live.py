@@ -146,6 +146,6 @@ def test_static_explorer_and_upload_follow_the_site_contract(notebook):
     )
     assert "data-picture" in explorer_html and "data-epochs" in explorer_html
     assert (
-        'class="nnbook-upload"' in upload_html
+        'class="nnbook-upload' in upload_html
         and upload_html.count("img data-example") == 2
     )
