@@ -20,6 +20,7 @@ import pytest
 import requests
 import sklearn.datasets
 from PIL import Image
+from serve_cli import serving
 
 from nnbook import models, serve
 from nnbook.images import MAX_PIXELS, to_model_input
@@ -401,36 +402,15 @@ def test_json_errors_are_valid_json_strings(app):
 
 
 def test_command_line_serves_the_folder(folder):
-    command = [
-        sys.executable,
-        "-m",
-        "nnbook.serve",
-        "--models",
-        str(folder),
-        "--port",
-        "0",
-    ]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    try:
-        line = process.stdout.readline()  # "serving pets, tiny_cifar at http://127.0.0.1:PORT/ (Ctrl+C stops)"
+    with serving(folder) as (process, line, base):
         assert line.startswith(
             "serving pets, tiny_cifar at http://127.0.0.1:"
         ), line
-        base = line.split(" at ", 1)[1].split("/ ", 1)[0]
         assert requests.get(f"{base}/health", timeout=10).json() == {
             "status": "ok",
             "models": 2,
         }
         assert post(base, "pets", PHOTO.read_bytes()).json()["model"] == "pets"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_reserved_and_repeated_names_are_skipped(tmp_path, folder):

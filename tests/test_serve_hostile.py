@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import os
 import socket
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 import requests
 from PIL import Image
+from serve_cli import serving
 
 from nnbook import images, models, serve
 
@@ -392,29 +392,8 @@ def test_a_stalled_body_is_dropped_after_the_timeout_and_holds_no_thread(
 
 
 def test_command_line_runs_under_waitress(folder):
-    import subprocess
-    import sys
 
-    command = [
-        sys.executable,
-        "-m",
-        "nnbook.serve",
-        "--models",
-        str(folder),
-        "--port",
-        "0",
-    ]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-        env=dict(os.environ),
-    )
-    try:
-        line = process.stdout.readline()
-        base = line.split(" at ", 1)[1].split("/ ", 1)[0]
+    with serving(folder) as (process, line, base):
         response = requests.get(f"{base}/health", timeout=10)
         assert (
             response.json() == {"status": "ok", "models": 1}
@@ -426,9 +405,6 @@ def test_command_line_runs_under_waitress(folder):
                 f"{base}/health", headers={"X-Big": "b" * 20000}, timeout=10
             ).text
         )
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_the_pixel_limits_hold_for_uploads(app):

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -22,6 +20,7 @@ import keras
 import pytest
 import requests
 from PIL import Image
+from serve_cli import serving
 
 from nnbook import models
 
@@ -78,29 +77,8 @@ def server(tmp_path_factory):
         ]
     )
     models.save(model, "tiny", ["a", "b"], folder)
-    command = [
-        sys.executable,
-        "-m",
-        "nnbook.serve",
-        "--models",
-        str(folder),
-        "--port",
-        "0",
-    ]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    try:
-        line = process.stdout.readline()
-        assert " at http://" in line, line
-        yield process, line.split(" at ", 1)[1].split("/ ", 1)[0]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with serving(folder) as (process, line, base):
+        yield process, base
 
 
 def test_concurrent_hostile_uploads_stay_within_the_memory_bound(server):

@@ -14,20 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from expectations import CHAPTERS
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from nnbook.client import CHROMIUM_ARGS  # noqa: E402 - one list of flags for every headless browser
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

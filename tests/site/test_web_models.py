@@ -23,6 +23,8 @@ import pytest
 import web_site
 from PIL import Image
 
+from nnbook.client import CHROMIUM_ARGS
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 sync_api = pytest.importorskip(
     "playwright.sync_api",
@@ -41,15 +43,7 @@ if not web_site.DATA.is_dir():
     )
 
 TOLERANCE = 0.01
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--use-fake-device-for-media-stream",
-]
+ARGS = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream"]
 
 
 @pytest.fixture(scope="module")
