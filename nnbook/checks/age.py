@@ -15,7 +15,9 @@ from nnbook.checks import (
     check_choice,
     check_close,
     hint_for_number,
+    is_empty,
     report,
+    report_empty,
 )
 from nnbook.datasets import age_bin, age_bin_names
 
@@ -43,11 +45,9 @@ def band_of_age(answer: Any, age: int = 40, width: int = 5) -> Verdict:
     """
     names = age_bin_names(width)
     index = int(age_bin(age, width))
-    if answer is None or answer is Ellipsis:
-        return report(
-            False,
-            "the band is still empty.",
-            "replace the ... with a band index or a band name.",
+    if is_empty(answer):
+        return report_empty(
+            "the band", "replace the ... with a band index or a band name."
         )
     if isinstance(answer, str):
         if answer.strip().replace(" ", "") == names[index]:
@@ -122,11 +122,9 @@ def most_confused_band(
     row = np.asarray(matrix)[names.index(true_band)].astype(np.float64)
     row[names.index(true_band)] = -1
     expected = names[int(np.argmax(row))]
-    if answer is None or answer is Ellipsis:
-        return report(
-            False,
-            "the band is still empty.",
-            "replace the ... with a band name such as '<=30'.",
+    if is_empty(answer):
+        return report_empty(
+            "the band", "replace the ... with a band name such as '<=30'."
         )
     if str(answer).strip().replace(" ", "") == expected:
         count = int(row.max())

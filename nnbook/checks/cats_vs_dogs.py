@@ -10,7 +10,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnbook.checks import Verdict, check_array, check_choice, report
+from nnbook.checks import (
+    Verdict,
+    check_array,
+    check_choice,
+    is_empty,
+    report,
+    report_empty,
+)
 
 PAPER_SIZE = 100
 """The paper's image side in pixels (grayscale, one channel)."""
@@ -62,11 +69,9 @@ def conv_parameters(
     """Check the list of the Conv model's parameters per layer (9 numbers, pooling and Flatten count 0)."""
     rows = _conv_layers(size, channels)
     expected = [params for _, _, params in rows]
-    if answer is None or answer is Ellipsis:
-        return report(
-            False,
-            "your list is still empty.",
-            "replace the ... with 9 numbers, one per layer.",
+    if is_empty(answer):
+        return report_empty(
+            "your list", "replace the ... with 9 numbers, one per layer."
         )
     try:
         values = [
@@ -107,10 +112,9 @@ def feature_map_shapes(
         for name, shape, _ in _conv_layers(size, channels)
         if name != "Flatten"
     ][:6]
-    if answer is None or answer is Ellipsis:
-        return report(
-            False,
-            "your list is still empty.",
+    if is_empty(answer):
+        return report_empty(
+            "your list",
             "replace the ... with 6 (height, width, depth) tuples.",
         )
     return check_array(
@@ -148,7 +152,7 @@ def which_augmentation(answer: Any) -> Verdict:
 def horizontal_flip_only(augment: Any) -> Verdict:
     """Check an augmentation pipeline that keeps the paper's layers but flips left–right only."""
     layers = getattr(augment, "layers", None)
-    if augment is None or augment is Ellipsis or layers is None:
+    if is_empty(augment) or layers is None:
         return report(
             False,
             "build the pipeline with pipeline.augmentation(...) first.",
@@ -188,7 +192,7 @@ def most_confident_mistakes(
     """
     p = np.asarray(p_dog, dtype="float64").reshape(-1)
     y = np.asarray(labels).reshape(-1).astype(int)
-    if answer is None or answer is Ellipsis:
+    if is_empty(answer):
         return report(
             False,
             "your answer is still empty.",

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from nnbook.checks import Verdict, report
+from nnbook.checks import Verdict, is_empty, report
 
 Runs = Mapping[tuple, Any]
 
@@ -32,7 +32,7 @@ def _logs(history: Any) -> dict[str, list[float]]:
 
 
 def _empty(answer: Any) -> bool:
-    return answer is None or answer is Ellipsis
+    return is_empty(answer)
 
 
 def best_cells(runs: Runs) -> tuple[float, list[tuple]]:
