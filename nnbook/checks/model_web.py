@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nnbook.checks import Verdict, report
+from nnbook.checks import Verdict, is_empty, report
 
 STATUS_CODES = {
     "too_big": 413,
@@ -73,7 +73,7 @@ def status_codes(answer: Any) -> Verdict:
         )
     for key, code in STATUS_CODES.items():
         given = answer.get(key, ...)
-        if given is ... or given is None:
+        if is_empty(given):
             return report(
                 False,
                 f"the status for {key!r} is still empty.",
