@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "site"))
 sys.path.insert(0, str(ROOT / "_ext"))
 import notebook_kernel  # noqa: E402 - the kernels kept for the chapters' live tests
 import patches  # noqa: E402 - _ext/patches.py: every patch of a third-party internal, in one place
-from sitecheck import browser, server  # noqa: E402,F401 - session fixtures shared by every site test
+from sitecheck import browser, playwright_session, server  # noqa: E402,F401 - session fixtures shared by every site test
 
 SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"

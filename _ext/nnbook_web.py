@@ -22,11 +22,11 @@ import shutil
 import sys
 from pathlib import Path
 
-import nnbook
-
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+import nnbook
 
 # The runtime ships with the nnbook package (also when a book is built from a copy of the chapters alone).
 WEB = Path(nnbook.__file__).resolve().parent / "web"
@@ -65,23 +65,40 @@ def check_vendor(folder: Path = VENDOR) -> dict:
 
 
 def glued_value(notebook: Path, key: str) -> float | None:
-    """The value glued as ``key`` (myst-nb ``glue``) in an executed notebook, as a float; None if absent."""
+    """The value glued as ``key`` (myst-nb ``glue``) in an executed notebook, as a float; None if absent.
+
+    myst-nb takes glued outputs out of the executed copy it writes and keeps them beside it, in
+    ``NAME.glue.json``; both places are read.
+    """
+    outputs = []
+    try:
+        glue = json.loads(
+            notebook.with_suffix(".glue.json").read_text(encoding="utf-8")
+        )
+        outputs += [glue[key]] if key in glue else []
+    except (OSError, ValueError):
+        pass
     try:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        outputs += [
+            output for cell in cells for output in cell.get("outputs", [])
+        ]
     except (OSError, ValueError, KeyError):
-        return None
-    for cell in cells:
-        for output in cell.get("outputs", []):
-            if (
-                output.get("metadata", {}).get("scrapbook", {}).get("name")
-                == key
-            ):
-                text = output.get("data", {}).get("text/plain", "")
-                text = "".join(text) if isinstance(text, list) else text
-                try:
-                    return float(text.strip().strip("'\""))
-                except ValueError:
-                    return None
+        pass
+    for output in outputs:
+        meta = output.get("metadata", {}).get("scrapbook", {})
+        if meta.get("name") != key:
+            continue
+        data = output.get("data", {})
+        text = data.get(
+            "text/plain",
+            data.get(meta.get("mime_prefix", "") + "text/plain", ""),
+        )
+        text = "".join(text) if isinstance(text, list) else text
+        try:
+            return float(text.strip().strip("'\""))
+        except ValueError:
+            return None
     return None
 
 

@@ -46,7 +46,7 @@ CHAPTERS: dict[str, Chapter] = {
     "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb": Chapter(
         min_figures=9,
         budget_s=150,
-        floors={"model_accuracy_cats_vs_dogs": 0.80},
+        floors={"model_accuracy_cats_vs_dogs": 0.78},
     ),
     "chapters/07_age/age.ipynb": Chapter(
         min_figures=13,
@@ -56,7 +56,7 @@ CHAPTERS: dict[str, Chapter] = {
     "chapters/08_cifar/cifar.ipynb": Chapter(
         min_figures=13,
         budget_s=150,
-        floors={"model_accuracy_cifar10": 0.58, "c100_top5": 0.15},
+        floors={"model_accuracy_cifar10": 0.55, "c100_top5": 0.15},
     ),
     "chapters/09_results/results.ipynb": Chapter(
         min_figures=6, budget_s=150, floors={"grid_conv_accuracy": 0.60}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -22,7 +23,8 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, Any]:
             if not meta:
                 continue
             prefix = meta.get("mime_prefix", "")
-            text = output.get("data", {}).get(prefix + "text/plain")
+            data = output.get("data", {})
+            text = data.get(prefix + "text/plain", data.get("text/plain"))
             if text is None:
                 continue
             text = text if isinstance(text, str) else "".join(text)
@@ -30,6 +32,27 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, Any]:
                 values[meta["name"]] = ast.literal_eval(text)
             except (ValueError, SyntaxError):
                 values[meta["name"]] = text
+    return values
+
+
+def glued_beside(executed: Path) -> dict[str, Any]:
+    """Return the glued values of a notebook the book build executed: myst-nb moves them out of the executed copy
+    into ``NAME.glue.json`` beside it (and the copy itself may still hold some)."""
+    import json
+
+    values = (
+        glued(nbformat.read(str(executed), as_version=4))
+        if executed.is_file()
+        else {}
+    )
+    beside = executed.with_suffix(".glue.json")
+    if beside.is_file():
+        cell = nbformat.v4.new_code_cell("")
+        cell.outputs = [
+            nbformat.from_dict(output)
+            for output in json.loads(beside.read_text()).values()
+        ]
+        values.update(glued(nbformat.v4.new_notebook(cells=[cell])))
     return values
 
 

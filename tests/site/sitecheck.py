@@ -115,7 +115,8 @@ def server(built_site):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
+    """One Playwright for the whole session (its sync API cannot be started twice at once)."""
     missing = (
         None
         if CHROMIUM.exists()
@@ -128,11 +129,17 @@ def browser():
     if missing:  # CI must run the browser test; elsewhere say what to install and skip it
         (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    """Debian's Chromium, launched once for every site test."""
+    chromium = playwright_session.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
 
 
 class Visit:

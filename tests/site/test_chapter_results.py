@@ -6,11 +6,9 @@ runs these with the site tests, after every chapter has executed.
 
 from __future__ import annotations
 
-import nbformat
 import pytest
-
 from expectations import CHAPTERS
-from glued import floor_failures, glued
+from glued import floor_failures, glued_beside
 
 GATED = sorted(path for path, chapter in CHAPTERS.items() if chapter.floors)
 
@@ -22,6 +20,6 @@ def test_chapter_results_clear_their_floors(built_site, path):
     )  # the build keeps the source tree's layout
     if not executed.is_file():
         pytest.fail(f"{path}: the build left no executed copy at {executed}")
-    values = glued(nbformat.read(str(executed), as_version=4))
+    values = glued_beside(executed)
     problems = floor_failures(values, CHAPTERS[path].floors)
     assert not problems, f"{path}:\n" + "\n".join(problems)

@@ -126,9 +126,9 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def playwright():
-    with sync_api.sync_playwright() as p:
-        yield p
+def playwright(playwright_session):
+    """The session's Playwright (a second sync Playwright cannot start inside it)."""
+    return playwright_session
 
 
 @pytest.fixture(scope="module")
