@@ -15,6 +15,7 @@ photo as the network sees it with its prediction. :func:`photo_upload` wraps it 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
@@ -123,6 +124,10 @@ class PhotoUpload:
         self.shown.append(name)
         return None
 
+    def alt(self, name: str) -> str:
+        """The text alternative of an example's display: what it shows, not a file name."""
+        return f"{self.title}: the answer for the example {Path(name).stem}"
+
     def to_html(self) -> str:
         """The website's version: a *Try it here* button (with ``web_model``), then the example photos' displays.
 
@@ -131,7 +136,7 @@ class PhotoUpload:
         """
         count = len(self.examples)
         frames = "".join(
-            f'<figure style="margin:0.5em 0"><img data-example alt="{html.escape(name)}" style="max-width:100%" '
+            f'<figure style="margin:0.5em 0"><img data-example alt="{html.escape(self.alt(name))}" style="max-width:100%" '
             f'src="{render_frame(lambda src=src, name=name: self.show_fn(src, name))}"></figure>'
             for name, src in self.examples
         )
