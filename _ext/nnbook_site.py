@@ -31,7 +31,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 MATHJAX_FOLDER = "mathjax"
-MATHJAX_ENTRY = "tex-mml-chtml.js"
+MATHJAX_ENTRY = "tex-chtml.js"  # TeX input only (the book writes no MathML): 12 kB lighter
 MATHJAX_PARTS = (
     MATHJAX_ENTRY,
     "input",

@@ -55,7 +55,7 @@ def test_a_chapter_that_runs_builds_with_warnings_as_errors(tmp_path):
         / "html"
         / "_static"
         / "mathjax"
-        / "tex-mml-chtml.js"
+        / "tex-chtml.js"
     ).is_file()
 
 

@@ -157,7 +157,7 @@ def test_no_page_loads_anything_from_another_host(built_site):
         f"pages load scripts, styles or images from another host: {offenders}"
     )
     assert (
-        built_site / "_static" / "mathjax" / "tex-mml-chtml.js"
+        built_site / "_static" / "mathjax" / "tex-chtml.js"
     ).is_file(), "MathJax is not in the build"
 
 
