@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import requests
 import sklearn.datasets
+import tomllib
 from PIL import Image
 from serve_cli import serving
 
@@ -391,7 +392,13 @@ def test_page_ships_as_package_data():
     pyproject = (
         Path(__file__).resolve().parents[1] / "pyproject.toml"
     ).read_text()
-    assert 'nnbook = ["web/*.html"]' in pyproject
+    shipped = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"][
+        "nnbook"
+    ]
+    assert "web/*.html" in shipped  # the server's page
+    assert {"web/*.js", "web/vendor/tfjs/*"} <= set(
+        shipped
+    )  # the browser's runtime (_ext/nnbook_web.py)
     assert "<title>" in serve.page_html()
 
 
