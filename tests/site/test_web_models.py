@@ -202,8 +202,8 @@ def test_parity_with_keras(site, browser):
             assert abs(probs.sum() - 1) < 1e-4
             top2 = np.sort(want)[-2:]
             if (
-                top2[1] - top2[0] > 1e-3
-            ):  # an exact tie (a stand-in's dead unit) has no top-1 to agree on
+                top2[1] - top2[0] > 2 * TOLERANCE
+            ):  # within 2 x the tolerance the top two may swap while each probability is within it
                 assert (
                     got[0]["label"] == spec.class_names[int(np.argmax(want))]
                 ), (name, file.name, got[:3], want)
