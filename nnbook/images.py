@@ -40,16 +40,21 @@ upload. A baseline JPEG this large is still cheap: it decodes at a reduced scale
 
 MAX_DECODED_PIXELS = 16_000_000
 """The largest image decoded at full resolution: 16 megapixels (a 4,000 x 4,000 picture, up to 64 MB of pixels).
-PNG, GIF, BMP, WebP and progressive JPEG cannot decode at a reduced scale, so this is their limit; a baseline
-JPEG counts the pixels it decodes after Pillow's reduced-scale "draft". The models this serves take 32-200 px, so
-nothing is lost; what it bounds is the memory one image can cost."""
+PNG, GIF, BMP, WebP and progressive JPEG cannot decode at a reduced scale, so this is their limit; a
+baseline JPEG over 2,048 px counts the pixels it decodes after Pillow's reduced-scale "draft". The models
+this serves take 32-200 px, so nothing is lost; what it bounds is the memory one image can cost."""
 
 REDUCE_ABOVE = 2048
-"""When a size is asked for, an image whose longer side is over 2,048 px (after decoding) is first shrunk by a
-whole factor (a box filter, Pillow's ``reduce``) so that its longer side is at most :data:`REDUCE_TO` (or 4 x the
-size asked for, if larger), a strip of rows at a time; then it is converted and resized as usual. Images up to
-2,048 px take exactly the path the chapters train with; for larger ones, converting colours (alpha, palette,
-16-bit) at reduced size bounds the copies, and the bilinear resize to a 32-200 px model input loses nothing."""
+"""When a size is asked for, a JPEG whose longer side is over 2,048 px decodes at a reduced scale (1/2 to 1/8,
+Pillow's "draft", still at least the size asked for); then any image whose longer side is still over 2,048 px is
+shrunk by a whole factor (a box filter, Pillow's ``reduce``) so that its longer side is at most :data:`REDUCE_TO`
+(or 4 x the size asked for, if larger), a strip of rows at a time; then it is converted and resized as usual.
+For larger photos this bounds time and memory and loses nothing a 32-200 px model input keeps.
+
+Images up to 2,048 px, the chapters' training photos among them, decode at full size and go straight to the bilinear
+resize: a browser's decoder gives the same pixels (Chromium's and Pillow's libjpeg-turbo agree bit for bit),
+whereas libjpeg's reduced-scale decoding cannot be reproduced in JavaScript, so the book's in-browser models
+see exactly what the chapters trained on."""
 
 REDUCE_TO = 1024
 """The longer side, in pixels, an image over :data:`REDUCE_ABOVE` is shrunk to at most (see there)."""
@@ -105,8 +110,9 @@ def _name(src: ImageSource) -> str:
 def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
     """Decode ``src`` and return a PIL image with its EXIF orientation applied.
 
-    With ``size``, a JPEG may decode at a reduced scale that is still at least ``size`` pixels
-    (Pillow's "draft" mode): it skips detail the later resize would discard and is much faster.
+    With ``size``, a JPEG whose longer side is over :data:`REDUCE_ABOVE` decodes at a reduced scale that is
+    still at least ``size`` pixels (Pillow's "draft" mode, see :data:`REDUCE_ABOVE`); any smaller JPEG decodes
+    at full size, as a browser decodes it.
     With ``size``, an image whose longer side is over :data:`REDUCE_ABOVE` is returned shrunk by a whole factor
     (see there; 1-bit, palette and 16-bit images become L, RGB(A) and L as :func:`to_color` would make them).
 
@@ -175,10 +181,8 @@ def _progressive(img: Image.Image) -> bool:
 
 
 def _drafts(img: Image.Image) -> bool:
-    """Whether ``img`` decodes at a reduced scale: every JPEG, and an MPO (a camera's JPEG) over REDUCE_ABOVE."""
-    return img.format == "JPEG" or (
-        img.format == "MPO" and max(img.size) > REDUCE_ABOVE
-    )
+    """Whether ``img`` decodes at a reduced scale: a JPEG (or MPO, a camera's JPEG) over REDUCE_ABOVE."""
+    return img.format in ("JPEG", "MPO") and max(img.size) > REDUCE_ABOVE
 
 
 def _check_pixels(img: Image.Image, src: ImageSource, limit: int) -> None:

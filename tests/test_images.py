@@ -109,19 +109,30 @@ def test_path_bytes_file_and_pil_inputs_agree(tmp_path):
         np.testing.assert_array_equal(load_image(src, size=6), expected)
 
 
+def full_decode(data: bytes, size: int) -> np.ndarray:
+    """Pillow's plain path: decode at full size, RGB, bilinear resize."""
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    return np.asarray(img.resize((size, size), Image.BILINEAR), dtype=int)
+
+
+def test_jpeg_up_to_2048_px_decodes_at_full_size_as_a_browser_does():
+    rng = np.random.default_rng(2)
+    noisy = rng.integers(0, 256, (2048, 1536, 3)).astype(np.uint8)
+    data = encode(Image.fromarray(noisy), "JPEG", quality=90)
+    np.testing.assert_array_equal(
+        load_image(data, size=32), full_decode(data, 32)
+    )
+
+
 def test_large_jpeg_draft_decoding_is_close_to_full_decoding():
     rng = np.random.default_rng(1)
     smooth = np.kron(
-        rng.integers(0, 256, (8, 8, 3)), np.ones((50, 50, 1))
-    ).astype(np.uint8)
+        rng.integers(0, 256, (8, 8, 3)), np.ones((300, 300, 1))
+    ).astype(np.uint8)  # 2,400 px: over REDUCE_ABOVE, so it drafts
     data = encode(Image.fromarray(smooth), "JPEG", quality=95)
     fast = load_image(data, size=32).astype(int)
-    full = np.asarray(
-        Image.open(io.BytesIO(data))
-        .convert("RGB")
-        .resize((32, 32), Image.BILINEAR),
-        dtype=int,
-    )
+    full = full_decode(data, 32)
+    assert not np.array_equal(fast, full)
     assert np.abs(fast - full).mean() < 3
 
 

@@ -4,9 +4,12 @@
  * window.nnbookWeb.classify(name, blob) -> Promise<[{label, probability}, ...]>  (most probable first, all classes)
  *
  * The photo is prepared exactly as nnbook.images.to_model_input prepares it in Python: EXIF orientation,
- * transparent pixels onto white, Pillow's grayscale (L = (19595 R + 38470 G + 7471 B + 2^15) >> 16), JPEG
- * "draft" reduction, Pillow's bilinear resize (its convolution with support scaled by the shrink factor and
- * 22-bit fixed-point coefficients, horizontal pass then vertical, each rounded to 8 bits) and / 255.
+ * transparent pixels onto white, Pillow's grayscale (L = (19595 R + 38470 G + 7471 B + 2^15) >> 16),
+ * Pillow's bilinear resize (its convolution with support scaled by the shrink factor and 22-bit fixed-point
+ * coefficients, horizontal pass then vertical, each rounded to 8 bits) and / 255. Up to 2,048 px (every
+ * photo the chapters train on) the input is Pillow's to the byte: Chromium's JPEG decoder and Pillow's give
+ * the same pixels. Larger photos are first shrunk as nnbook.images does (JPEG "draft" decoding, then a whole
+ * factor's box filter); libjpeg's reduced-scale decoding is approximated there by averaging blocks.
  * The runtime (tf.min.js) and a model load only when first needed; nothing is sent to any host.
  */
 (function () {
@@ -235,8 +238,10 @@
     return out;
   }
 
-  // Pillow's JPEG draft: libjpeg decodes at 1/a scale, a = 8, 4, 2 or 1 the largest with the photo still at
-  // least `size` pixels; approximated here by averaging a x a blocks of the full decode.
+  // nnbook.images.REDUCE_ABOVE and REDUCE_TO: a photo whose longer side is over 2,048 px is shrunk first.
+  const REDUCE_ABOVE = 2048, REDUCE_TO = 1024;
+  // Pillow's JPEG draft (only over REDUCE_ABOVE): libjpeg decodes at 1/a scale, a = 8, 4, 2 or 1 the largest
+  // with the photo still at least `size` pixels; approximated here by averaging a x a blocks of the full decode.
   function draftFactor(w, h, size) {
     const scale = Math.min(Math.floor(w / size), Math.floor(h / size));
     for (const a of [8, 4, 2]) if (scale >= a) return a;
@@ -328,13 +333,19 @@
     onWhite(rgba);
     let w = image.width, h = image.height;
     let bands = planes(rgba, w, h, channels);
-    if (image.type === "jpeg" && !image.shrunk && image.fileWidth) {
+    const shrinkBy = function (a) {
+      bands = bands.map(function (p) { return reduce(p, w, h, a).plane; });
+      w = Math.ceil(w / a);
+      h = Math.ceil(h / a);
+    };
+    const large = Math.max(image.fileWidth, image.fileHeight) > REDUCE_ABOVE;
+    if (large && image.type === "jpeg" && !image.shrunk) {
       const a = draftFactor(image.fileWidth, image.fileHeight, size);
-      if (a > 1) {
-        bands = bands.map(function (p) { return reduce(p, w, h, a).plane; });
-        w = Math.ceil(w / a);
-        h = Math.ceil(h / a);
-      }
+      if (a > 1) shrinkBy(a);
+    }
+    if (Math.max(w, h) > REDUCE_ABOVE) {         // nnbook.images._reduced: a whole factor, box filter
+      const a = Math.ceil(Math.max(w, h) / Math.max(REDUCE_TO, 4 * size));
+      if (a > 1) shrinkBy(a);
     }
     bands = bands.map(function (p) { return resize(p, w, h, size); });
     const out = new Uint8Array(size * size * channels);

@@ -1,8 +1,9 @@
 """The model web in the reader's browser: Debian's Chromium (Playwright), TensorFlow.js, no server but loopback.
 
 * Parity: for every exported model (tiny stand-ins trained here, and the chapters' saved models when the chapters
-  ran first, as in CI) and 24 real photos of its kind, the browser's probabilities are within 0.01 of Keras' on the
-  same files (``nnbook.images.to_model_input`` then ``predict``) and the top-1 class agrees on all.
+  ran first, as in CI) and 24 real photos of its kind, the browser's probabilities are within 1e-4 of Keras' on the
+  same files (``nnbook.images.to_model_input`` then ``predict``) and the top-1 class agrees on all; the model's
+  input itself is byte-identical to Pillow's.
 * Webcam: Chromium's fake camera streams a real photo (Y4M); the page classifies frames continuously and shows the
   photo's class. Denied permission gives its one line.
 * Bad files (empty, not an image, truncated) and a huge image give one line each; no console error; no request
@@ -42,7 +43,7 @@ if not web_site.DATA.is_dir():
         allow_module_level=True,
     )
 
-TOLERANCE = 0.01
+TOLERANCE = 1e-4  # the issue asks 0.01; the inputs are byte-identical, so only float order differs
 ARGS = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream"]
 
 
@@ -179,7 +180,7 @@ def test_models_are_listed(site, browser):
 
 
 def test_parity_with_keras(site, browser):
-    """Every model, 24 real photos of its kind: probabilities within 0.01 of Keras, the same top-1 on all."""
+    """Every model, 24 real photos of its kind: probabilities within 1e-4 of Keras, the same top-1 on all."""
     report = []
     for info in site.index:
         name = info["name"]
@@ -188,7 +189,7 @@ def test_parity_with_keras(site, browser):
         )
         assert len(files) >= 20
         expected, spec = keras_probabilities(site, name, files)
-        worst, ties = 0.0, 0
+        worst = 0.0
         for file, want in zip(files, expected):
             got = browser.page.evaluate(
                 CLASSIFY, [name, f"photos/{file.parent.name}/{file.name}"]
@@ -200,27 +201,23 @@ def test_parity_with_keras(site, browser):
                 ]
             )
             assert abs(probs.sum() - 1) < 1e-4
-            top2 = np.sort(want)[-2:]
-            if (
-                top2[1] - top2[0] > 2 * TOLERANCE
-            ):  # within 2 x the tolerance the top two may swap while each probability is within it
-                assert (
-                    got[0]["label"] == spec.class_names[int(np.argmax(want))]
-                ), (name, file.name, got[:3], want)
-            else:
-                ties += 1
+            top = spec.class_names[int(np.argmax(want))]
+            assert got[0]["label"] == top, (name, file.name, got[:3], want)
             worst = max(worst, float(np.abs(probs - want).max()))
         report.append(
-            f"{name}: worst |browser - keras| = {worst:.2e} over {len(files)} photos, {ties} ties"
+            f"{name}: worst |browser - keras| = {worst:.2e} "
+            f"over {len(files)} photos"
         )
-        assert ties <= len(files) // 4, report[-1]
         assert worst <= TOLERANCE, report[-1]
     print("\n".join(report))
 
 
 def test_model_input_matches_pillow(site, browser):
-    """The uint8 input the browser prepares equals nnbook.images.load_image's on PNGs; JPEGs stay within a few
-    levels (Chromium's decoder and Pillow's JPEG draft mode differ slightly)."""
+    """The uint8 input the browser prepares equals nnbook.images.load_image's, byte for byte, on every photo.
+
+    Photos up to 2,048 px decode at full size on both sides (Chromium's JPEG decoder and Pillow's agree), so
+    nothing but the float maths of the two runtimes separates the browser's answer from Keras'.
+    """
     from nnbook import images
 
     for info in site.index:
@@ -228,10 +225,11 @@ def test_model_input_matches_pillow(site, browser):
         color = "grayscale" if info["channels"] == 1 else "rgb"
         for file in sorted(
             (site.folder / "photos" / web_site.kind_of(name)).iterdir()
-        )[:6]:
+        ):
             got = np.array(
                 browser.page.evaluate(
-                    "async ([n, u]) => window.nnbookWeb.modelInput(n, await (await fetch(u)).blob())",
+                    "async ([n, u]) => window.nnbookWeb.modelInput("
+                    "n, await (await fetch(u)).blob())",
                     [name, f"photos/{file.parent.name}/{file.name}"],
                 )
             )
@@ -241,15 +239,7 @@ def test_model_input_matches_pillow(site, browser):
                 .astype(int)
             )
             diff = np.abs(got - want)
-            if file.suffix == ".png":
-                assert diff.max() == 0, (name, file.name)
-            else:
-                assert diff.mean() < 2.0, (
-                    name,
-                    file.name,
-                    diff.mean(),
-                    diff.max(),
-                )
+            assert diff.max() == 0, (name, file.name, diff.mean(), diff.max())
 
 
 def _png(width: int, height: int) -> bytes:
