@@ -579,10 +579,17 @@ class BackgroundServer:
     def stop(self) -> None:
         """Stop serving (open connections are closed) and wait for the thread to end."""
         self.server.task_dispatcher.shutdown()
-        wasyncore.close_all(
-            self.server._map
-        )  # the event loop ends once it has no socket left
+        # The sockets are closed by the event loop's own thread (a trigger
+        # runs the call there): closed from this thread, a socket the loop is
+        # waiting on in select() makes it fail with "Bad file descriptor".
+        # The loop ends once it has no socket left.
+        self.server.trigger.pull_trigger(
+            lambda: wasyncore.close_all(self.server._map)
+        )
         self.thread.join(timeout=10)
+        if self.thread.is_alive():  # the loop never ran the call
+            wasyncore.close_all(self.server._map)
+            self.thread.join(timeout=10)
 
 
 def start_in_background(
@@ -590,8 +597,11 @@ def start_in_background(
 ) -> BackgroundServer:
     """Serve ``app`` with waitress (the limits of :func:`make_server`) in a daemon thread (``port=0``: a free port).
 
-    ``quiet`` is kept for compatibility: waitress logs no line per request either way.
+    Waitress logs no line per request; ``quiet`` also silences its "Task queue depth" warnings, which a load
+    test (more clients than threads, on purpose) would print in a notebook.
     """
+    if quiet:
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = make_server(app, host, port)
     thread = threading.Thread(
         target=server.run, name="nnbook-serve", daemon=True
