@@ -1,8 +1,10 @@
-"""Run-time settings shared by every chapter: the quick/full mode, seeding, folders and the banner.
+"""Run-time settings shared by every chapter: the quick/full mode, seeding,
+folders and the banner.
 
 The mode comes from the environment variable ``NNBOOK_MODE``:
 
-* ``quick`` – small real subsets and few epochs, so a chapter runs in about a minute on a laptop CPU;
+* ``quick`` – small real subsets and few epochs, so a chapter runs in about a
+  minute on a laptop CPU;
 * ``full``  – the paper's experiments at full size (meant for a GPU);
 * ``auto``  – the default: ``full`` when TensorFlow sees a GPU, else ``quick``.
 """
@@ -34,7 +36,8 @@ def requested_mode() -> str:
     """Return ``NNBOOK_MODE`` as set (lower-cased), ``"auto"`` when unset.
 
     Raises:
-        ValueError: if the variable holds anything other than ``quick``, ``full`` or ``auto``.
+        ValueError: if the variable holds anything other than ``quick``,
+            ``full`` or ``auto``.
     """
     raw = os.environ.get("NNBOOK_MODE", "auto").strip().lower() or "auto"
     if raw not in MODES:
@@ -53,7 +56,8 @@ def gpu_available() -> bool:
 
 
 def mode() -> str:
-    """Return the effective mode, ``"quick"`` or ``"full"`` (``auto`` resolved by GPU presence)."""
+    """Return the effective mode, ``"quick"`` or ``"full"`` (``auto`` resolved
+    by GPU presence)."""
     requested = requested_mode()
     if requested != "auto":
         return requested
@@ -68,14 +72,15 @@ def is_quick() -> bool:
 def pick(quick: T, full: T) -> T:
     """Return ``quick`` in quick mode and ``full`` in full mode.
 
-    Use it for every size that depends on the mode, so a reader sees both numbers in one line:
-    ``EPOCHS = nnbook.pick(quick=3, full=100)``.
+    Use it for every size that depends on the mode, so a reader sees both
+    numbers in one line: ``EPOCHS = nnbook.pick(quick=3, full=100)``.
     """
     return quick if is_quick() else full
 
 
 def seed(value: int = DEFAULT_SEED) -> int:
-    """Seed Python's ``random``, NumPy, and TensorFlow/Keras for reproducible runs; return the seed."""
+    """Seed Python's ``random``, NumPy, and TensorFlow/Keras for reproducible
+    runs; return the seed."""
     import keras
 
     random.seed(value)
@@ -87,13 +92,15 @@ def seed(value: int = DEFAULT_SEED) -> int:
 
 
 def data_dir() -> Path | None:
-    """Return the folder named by ``NNBOOK_DATA_DIR`` (resolved), or None when it is unset."""
+    """Return the folder named by ``NNBOOK_DATA_DIR`` (resolved), or None when
+    it is unset."""
     raw = os.environ.get("NNBOOK_DATA_DIR", "").strip()
     return Path(raw).expanduser().resolve() if raw else None
 
 
 def cache_dir() -> Path:
-    """Return the download cache folder: ``NNBOOK_CACHE_DIR`` or ``~/.cache/nnbook``."""
+    """Return the download cache folder: ``NNBOOK_CACHE_DIR`` or
+    ``~/.cache/nnbook``."""
     raw = os.environ.get("NNBOOK_CACHE_DIR", "").strip()
     return (
         Path(raw).expanduser().resolve()
@@ -103,7 +110,8 @@ def cache_dir() -> Path:
 
 
 class _DropRetracingWarnings(logging.Filter):
-    """Drops TensorFlow's "triggered tf.function retracing" warning, and only that one."""
+    """Drops TensorFlow's "triggered tf.function retracing" warning, and only
+    that one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "triggered tf.function retracing" not in record.getMessage()
@@ -115,8 +123,9 @@ _RETRACING_FILTER = _DropRetracingWarnings()
 def quiet_retracing_warnings() -> None:
     """Hide TensorFlow's retracing warnings (idempotent).
 
-    Chapters build many small fresh models on purpose (sliders, comparisons); each traces its own graphs, and
-    TensorFlow warns about that after a few. The warning is noise for a learner; every other warning still shows.
+    Chapters build many small fresh models on purpose (sliders, comparisons);
+    each traces its own graphs, and TensorFlow warns about that after a few.
+    The warning is noise for a learner; every other warning still shows.
     """
     import tensorflow as tf
 
@@ -127,10 +136,12 @@ def quiet_retracing_warnings() -> None:
 
 @contextmanager
 def native_stderr_silenced() -> Iterator[None]:
-    """Send what native (C++) code writes to the process's stderr to /dev/null while the block runs.
+    """Send what native (C++) code writes to the process's stderr to /dev/null
+    while the block runs.
 
-    TensorFlow's first import prints absl/oneDNN start-up lines straight to file descriptor 2, which Jupyter shows
-    as a red block under the banner; ``TF_CPP_MIN_LOG_LEVEL`` no longer hides all of them. Python exceptions are
+    TensorFlow's first import prints absl/oneDNN start-up lines straight to
+    file descriptor 2, which Jupyter shows as a red block under the banner;
+    ``TF_CPP_MIN_LOG_LEVEL`` no longer hides all of them. Python exceptions are
     unaffected: they still propagate to the cell.
     """
     try:
@@ -152,14 +163,17 @@ def native_stderr_silenced() -> Iterator[None]:
 
 
 def use_inline_figures() -> bool:
-    """In a Jupyter kernel, switch Matplotlib to the inline backend so figures appear under their cells, each
-    fitted to the page column and carrying a text alternative (:func:`nnbook.plots.column_png`).
+    """In a Jupyter kernel, switch Matplotlib to the inline backend so figures
+    appear under their cells, each fitted to the page column and carrying a
+    text alternative (:func:`nnbook.plots.column_png`).
 
-    A kernel inherits ``MPLBACKEND`` from whatever started it (CI and test runners often set ``Agg``), and with a
-    non-GUI backend every plotting cell shows nothing: no figure in Jupyter, in Colab or on the built website.
+    A kernel inherits ``MPLBACKEND`` from whatever started it (CI and test
+    runners often set ``Agg``), and with a non-GUI backend every plotting cell
+    shows nothing: no figure in Jupyter, in Colab or on the built website.
 
     Returns:
-        True when running in a kernel (the backend is now inline), False elsewhere (nothing changed).
+        True when running in a kernel (the backend is now inline), False
+        elsewhere (nothing changed).
     """
     try:
         from IPython import get_ipython
@@ -188,7 +202,8 @@ FULL_MODE_COST = """\
 full mode reproduces the paper: whole datasets (the photo chapters download
 up to ~800 MB once) and up to 100 epochs per model: minutes to hours on a GPU.
 For a quick look instead: %env NNBOOK_MODE=quick, then run this cell again."""
-"""Printed under the banner in full mode (``auto`` picks it on any GPU, a Colab GPU runtime too)."""
+"""Printed under the banner in full mode (``auto`` picks it on any GPU, a Colab
+GPU runtime too)."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +221,8 @@ class Settings:
     data: str
 
     def _ipython_display_(self) -> None:
-        """Show nothing when ``nnbook.setup()`` ends a cell: :func:`setup` already printed the banner."""
+        """Show nothing when ``nnbook.setup()`` ends a cell: :func:`setup`
+        already printed the banner."""
 
     def banner(self) -> str:
         """Return the one-line-per-topic banner text."""
@@ -227,7 +243,8 @@ class Settings:
 
 
 def _data_source() -> str:
-    """The kind of data source, never a local path (a banner is read on a website, not only on this machine)."""
+    """The kind of data source, never a local path (a banner is read on a
+    website, not only on this machine)."""
     folder = data_dir()
     if folder is not None:
         state = (
@@ -238,10 +255,12 @@ def _data_source() -> str:
 
 
 def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
-    """Prepare a chapter: validate the mode, seed everything, and print one banner.
+    """Prepare a chapter: validate the mode, seed everything, and print one
+    banner.
 
-    Also makes figures appear under their cells in any kernel (:func:`use_inline_figures`) and enables Colab's
-    widget manager so ipywidgets 8 sliders render there.
+    Also makes figures appear under their cells in any kernel
+    (:func:`use_inline_figures`) and enables Colab's widget manager so
+    ipywidgets 8 sliders render there.
 
     Returns:
         The :class:`Settings` in force (mode, device, versions, data source).

@@ -1,14 +1,19 @@
-"""An explorer over recorded training runs: the learning-rate and epochs sliders of the image chapters.
+"""An explorer over recorded training runs: the learning-rate and epochs
+sliders of the image chapters.
 
-Retraining a CNN every time a slider moves is too slow on a CPU. So an image chapter trains a few runs once (one
-per setting: a learning rate, or a model/augmentation/learning-rate combination), each recording its per-epoch
+Retraining a CNN every time a slider moves is too slow on a CPU. So an image
+chapter trains a few runs once (one per setting: a learning rate, or a
+model/augmentation/learning-rate combination), each recording its per-epoch
 history, and :func:`recorded_runs` lets the reader
 
-* pick a run with one control per setting, and scrub through its epochs with an ``epochs`` slider;
-* in Jupyter or Colab, press **retrain** to train the chosen setting again live (when the chapter passes a
-  ``retrain`` function), which replaces that run's recorded history;
-* on the static website, do the same without a kernel: the histories travel with the page as a few kilobytes of
-  JSON and a small inline script draws the curves as SVG (sharp at any zoom, light pages, no network).
+* pick a run with one control per setting, and scrub through its epochs with an
+  ``epochs`` slider;
+* in Jupyter or Colab, press **retrain** to train the chosen setting again live
+  (when the chapter passes a ``retrain`` function), which replaces that run's
+  recorded history;
+* on the static website, do the same without a kernel: the histories travel
+  with the page as a few kilobytes of JSON and a small inline script draws the
+  curves as SVG (sharp at any zoom, light pages, no network).
 
 Typical use (last line of a cell)::
 
@@ -47,7 +52,8 @@ PANEL_WIDTH, PANEL_HEIGHT = 330, 230
 
 
 def as_logs(history: Any) -> Logs:
-    """Return the per-epoch logs of a ``keras.callbacks.History`` (or of its ``.history`` dict) as float lists."""
+    """Return the per-epoch logs of a ``keras.callbacks.History`` (or of its
+    ``.history`` dict) as float lists."""
     logs = history.history if hasattr(history, "history") else history
     return {
         str(name): [float(v) for v in values]
@@ -67,11 +73,14 @@ def _bounded(metric: str) -> bool:
 
 
 def metric_range(metric: str, runs: Sequence[Logs]) -> tuple[float, float]:
-    """Return the y-axis range shared by every run for ``metric`` (training and validation together).
+    """Return the y-axis range shared by every run for ``metric`` (training and
+    validation together).
 
-    Accuracy-like metrics get [0, 1]. Losses start at 0 (or the lowest value) and end a little above the highest
-    first-epoch value, capped at three times the median first-epoch value, so that one diverging run (too high a
-    learning rate) does not flatten every other curve; its curve is clipped at the top.
+    Accuracy-like metrics get [0, 1]. Losses start at 0 (or the lowest value)
+    and end a little above the highest first-epoch value, capped at three times
+    the median first-epoch value, so that one diverging run (too high a
+    learning rate) does not flatten every other curve; its curve is clipped at
+    the top.
     """
     if _bounded(metric):
         return 0.0, 1.0
@@ -106,10 +115,12 @@ def metric_range(metric: str, runs: Sequence[Logs]) -> tuple[float, float]:
 
 
 class RecordedRuns:
-    """Controls over recorded runs and the figure of the chosen one; see :func:`recorded_runs`.
+    """Controls over recorded runs and the figure of the chosen one; see
+    :func:`recorded_runs`.
 
-    Attributes a test (or a curious learner) can read: ``controls`` (one widget per setting), ``epochs`` (the
-    epochs slider), ``runs`` (setting tuple -> logs), ``figure`` (the latest), ``draws`` and ``retrains``.
+    Attributes a test (or a curious learner) can read: ``controls`` (one widget
+    per setting), ``epochs`` (the epochs slider), ``runs`` (setting tuple ->
+    logs), ``figure`` (the latest), ``draws`` and ``retrains``.
     """
 
     def __init__(
@@ -208,11 +219,13 @@ class RecordedRuns:
 
     @property
     def setting(self) -> tuple:
-        """The setting the controls show now, as a tuple in the order of the parameters."""
+        """The setting the controls show now, as a tuple in the order of the
+        parameters."""
         return tuple(control.value for control in self.controls.values())
 
     def draw(self, setting: tuple, epochs: int) -> Plot:
-        """Draw ``setting``'s run up to ``epochs``: faint full curves behind, the first ``epochs`` epochs solid."""
+        """Draw ``setting``'s run up to ``epochs``: faint full curves behind,
+        the first ``epochs`` epochs solid."""
         logs = self.runs.get(setting)
         figure, axes = plt.subplots(
             1,
@@ -274,7 +287,8 @@ class RecordedRuns:
         )
 
     def retrain(self) -> None:
-        """Train the current setting again for the current number of epochs (live only) and show the new run."""
+        """Train the current setting again for the current number of epochs
+        (live only) and show the new run."""
         if self.retrain_fn is None:
             raise RuntimeError(
                 "this explorer was made without a retrain function"
@@ -287,7 +301,8 @@ class RecordedRuns:
         self.show()
 
     def to_html(self) -> str:
-        """Return the kernel-free explorer: HTML controls, the runs as JSON, and a script drawing SVG curves."""
+        """Return the kernel-free explorer: HTML controls, the runs as JSON,
+        and a script drawing SVG curves."""
         start = self.setting
         controls = [
             Control(
@@ -439,18 +454,25 @@ def recorded_runs(
     initial: tuple | None = None,
     epochs: int | None = None,
 ) -> RecordedRuns:
-    """An explorer over runs recorded once: one control per setting, an epochs slider, and a live retrain button.
+    """An explorer over runs recorded once: one control per setting, an epochs
+    slider, and a live retrain button.
 
     Args:
-        parameters: ``{"setting name": [values, ...]}``, e.g. ``{"learning rate": [1e-4, 1e-3, 1e-2]}``.
-        runs: ``{(value, ...): history}``, one ``keras.callbacks.History`` (or its dict) per recorded setting,
-            keys in the order of ``parameters``. Settings without a run show "no recorded run".
-        metrics: the metrics drawn, one panel each (``val_<metric>`` is drawn too when recorded).
-        retrain: ``retrain(*setting, epochs=n) -> History`` trains one setting live (Jupyter/Colab only).
-        initial, epochs: the setting and epoch count shown first (default: the first run, all its epochs).
+        parameters: ``{"setting name": [values, ...]}``, e.g.
+            ``{"learning rate": [1e-4, 1e-3, 1e-2]}``.
+        runs: ``{(value, ...): history}``, one ``keras.callbacks.History`` (or
+            its dict) per recorded setting, keys in the order of
+            ``parameters``. Settings without a run show "no recorded run".
+        metrics: the metrics drawn, one panel each (``val_<metric>`` is drawn
+            too when recorded).
+        retrain: ``retrain(*setting, epochs=n) -> History`` trains one setting
+            live (Jupyter/Colab only).
+        initial, epochs: the setting and epoch count shown first (default: the
+            first run, all its epochs).
 
     Returns:
-        A :class:`RecordedRuns`; display it (last line of a cell). On the website it renders kernel-free.
+        A :class:`RecordedRuns`; display it (last line of a cell). On the
+        website it renders kernel-free.
     """
     return RecordedRuns(
         parameters,

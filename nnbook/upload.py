@@ -1,15 +1,20 @@
-""" "Try it on your own photo": an upload button that runs a chapter's display on the reader's file.
+""""Try it on your own photo": an upload button that runs a chapter's display
+on the reader's file.
 
-The chapter writes the lesson part, ``show(photo, name)``: it prepares the photo with
-:func:`nnbook.images.to_model_input` (the very preprocessing the training images had), runs the model and draws the
-photo as the network sees it with its prediction. :func:`photo_upload` wraps it in
+The chapter writes the lesson part, ``show(photo, name)``: it prepares the
+photo with :func:`nnbook.images.to_model_input` (the very preprocessing the
+training images had), runs the model and draws the photo as the network sees it
+with its prediction. :func:`photo_upload` wraps it in
 
-* a live control for Jupyter and Colab (ipywidgets 7 and 8): every uploaded file goes through ``show``; a bad file
-  (empty, not an image, truncated, too large in bytes or in pixels) prints one line saying why, and the button
-  keeps working;
-* a version for the website: with ``web_model="NAME"`` a *Try it here* button that runs the chapter's saved
-  model in the reader's browser (TensorFlow.js, loaded only on that click; ``_ext/nnbook_web.py`` exports the
-  model when the book is built), then the same display for a few example photos, drawn when the book was built.
+* a live control for Jupyter and Colab (ipywidgets 7 and 8): every uploaded
+  file goes through ``show``; a bad file (empty, not an image, truncated, too
+  large in bytes or in pixels) prints one line saying why, and the button keeps
+  working;
+* a version for the website: with ``web_model="NAME"`` a *Try it here* button
+  that runs the chapter's saved model in the reader's browser (TensorFlow.js,
+  loaded only on that click; ``_ext/nnbook_web.py`` exports the model when the
+  book is built), then the same display for a few example photos, drawn when
+  the book was built.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from nnbook.widgets import (
 )
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-"""The largest upload read, in bytes (20 MB); pixels are limited separately by :data:`nnbook.images.MAX_PIXELS`."""
+"""The largest upload read, in bytes (20 MB); pixels are limited separately by
+:data:`nnbook.images.MAX_PIXELS`."""
 
 Show = Callable[
     [ImageSource, str], Any
@@ -38,11 +44,13 @@ Show = Callable[
 
 
 class UploadError(ValueError):
-    """An uploaded file that cannot be used; the message is one line meant for the reader."""
+    """An uploaded file that cannot be used; the message is one line meant for
+    the reader."""
 
 
 def check_upload(name: str, content: bytes) -> bytes:
-    """Return ``content`` if it can be tried as a photo, else raise :class:`UploadError` (empty or too big)."""
+    """Return ``content`` if it can be tried as a photo, else raise
+    :class:`UploadError` (empty or too big)."""
     if not content:
         raise UploadError(f"{name!r} is empty (0 bytes): choose a photo file.")
     if len(content) > MAX_UPLOAD_BYTES:
@@ -54,16 +62,19 @@ def check_upload(name: str, content: bytes) -> bytes:
 
 
 def one_line(err: BaseException) -> str:
-    """The first line of an error's message (messages shown to a reader stay on one line)."""
+    """The first line of an error's message (messages shown to a reader stay on
+    one line)."""
     text = str(err).strip().splitlines()
     return text[0] if text else type(err).__name__
 
 
 class PhotoUpload:
-    """An upload control that runs ``show`` on each file; see :func:`photo_upload`.
+    """An upload control that runs ``show`` on each file; see
+    :func:`photo_upload`.
 
-    Attributes a test can read: ``upload`` (the ``FileUpload``; set its value to upload), ``output``, ``messages``
-    (one line per rejected file), ``shown`` (names of files displayed) and ``figure`` (the latest).
+    Attributes a test can read: ``upload`` (the ``FileUpload``; set its value
+    to upload), ``output``, ``messages`` (one line per rejected file),
+    ``shown`` (names of files displayed) and ``figure`` (the latest).
     """
 
     def __init__(
@@ -95,7 +106,8 @@ class PhotoUpload:
             self.handle(name, content)
 
     def handle(self, name: str, content: bytes) -> str | None:
-        """Show the display for one file, or a one-line message if it cannot be used.
+        """Show the display for one file, or a one-line message if it cannot be
+        used.
 
         Returns:
             None when the photo was shown, else the message printed.
@@ -125,14 +137,17 @@ class PhotoUpload:
         return None
 
     def alt(self, name: str) -> str:
-        """The text alternative of an example's display: what it shows, not a file name."""
+        """The text alternative of an example's display: what it shows, not a
+        file name."""
         return f"{self.title}: the answer for the example {Path(name).stem}"
 
     def to_html(self) -> str:
-        """The website's version: a *Try it here* button (with ``web_model``), then the example photos' displays.
+        """The website's version: a *Try it here* button (with ``web_model``),
+        then the example photos' displays.
 
-        The button is hidden until the page's script (``nnbook_web.js``) shows it; without a browser model, or
-        without script, the block says that the upload works in Colab or Jupyter.
+        The button is hidden until the page's script (``nnbook_web.js``) shows
+        it; without a browser model, or without script, the block says that the
+        upload works in Colab or Jupyter.
         """
         count = len(self.examples)
         frames = "".join(
@@ -183,18 +198,23 @@ def photo_upload(
     title: str = "Try your own photo",
     web_model: str | None = None,
 ) -> PhotoUpload:
-    """An upload button that runs ``show(photo_bytes, file_name)`` on each uploaded file.
+    """An upload button that runs ``show(photo_bytes, file_name)`` on each
+    uploaded file.
 
     Args:
-        show: the chapter's display; it should call :func:`nnbook.images.to_model_input` on the photo, so that a
-            file that is not an image raises :class:`nnbook.images.ImageDecodeError` (turned into a message).
-        examples: ``(name, photo)`` pairs whose display the website shows (a path, bytes, a PIL image or an
-            array accepted by ``show``).
-        web_model: the name of the chapter's saved model (``models/NAME.keras``): the website then offers it
-            live in the reader's browser (see ``_ext/nnbook_web.py``).
+        show: the chapter's display; it should call
+            :func:`nnbook.images.to_model_input` on the photo, so that a file
+            that is not an image raises :class:`nnbook.images.ImageDecodeError`
+            (turned into a message).
+        examples: ``(name, photo)`` pairs whose display the website shows (a
+            path, bytes, a PIL image or an array accepted by ``show``).
+        web_model: the name of the chapter's saved model
+            (``models/NAME.keras``): the website then offers it live in the
+            reader's browser (see ``_ext/nnbook_web.py``).
 
     Returns:
-        A :class:`PhotoUpload`; display it (last line of a cell). ``.handle(name, content)`` drives it in code.
+        A :class:`PhotoUpload`; display it (last line of a cell).
+        ``.handle(name, content)`` drives it in code.
     """
     if web_model is not None:
         from nnbook.models import check_name

@@ -1,18 +1,26 @@
-"""Export a saved Keras model for the browser: the TensorFlow.js *layers-model* format, written here.
+"""Export a saved Keras model for the browser: the TensorFlow.js *layers-model*
+format, written here.
 
-TensorFlow.js (the runtime the paper's model web used, vendored in ``nnbook/web/vendor/tfjs``) loads a model with
-``tf.loadLayersModel(url)`` from three things, which :func:`export` writes into one folder:
+TensorFlow.js (the runtime the paper's model web used, vendored in
+``nnbook/web/vendor/tfjs``) loads a model with ``tf.loadLayersModel(url)`` from
+three things, which :func:`export` writes into one folder:
 
-* ``model.json``: the network as a Keras-2-style ``Sequential`` topology (one config per layer) and a
-  ``weightsManifest`` naming every weight array, its shape and dtype, in file order;
-* ``weights.bin``: the float32 weights, little-endian, concatenated in that order;
-* ``model.js``: the same two as one JavaScript file (``window.nnbookWebModels[NAME] = {...}`` with the weights in
-  base64), so that the page also works when opened from ``file://``, where a browser refuses ``fetch``.
+* ``model.json``: the network as a Keras-2-style ``Sequential`` topology (one
+  config per layer) and a ``weightsManifest`` naming every weight array, its
+  shape and dtype, in file order;
+* ``weights.bin``: the float32 weights, little-endian, concatenated in that
+  order;
+* ``model.js``: the same two as one JavaScript file
+  (``window.nnbookWebModels[NAME] = {...}`` with the weights in base64), so
+  that the page also works when opened from ``file://``, where a browser
+  refuses ``fetch``.
 
-The ``tensorflowjs`` converter is not used: it does not read Keras 3 models and pulls a large set of dependencies.
-Only the layers our chapters use are supported (see :data:`SUPPORTED`); training-only augmentation layers
-(``RandomFlip``, ``RandomTranslation``, ...) are identity at inference and are left out. Any other layer raises
-:class:`WebModelError` naming it. ``nnbook.models`` holds the saved-model convention this module reads.
+The ``tensorflowjs`` converter is not used: it does not read Keras 3 models and
+pulls a large set of dependencies. Only the layers our chapters use are
+supported (see :data:`SUPPORTED`); training-only augmentation layers
+(``RandomFlip``, ``RandomTranslation``, ...) are identity at inference and are
+left out. Any other layer raises :class:`WebModelError` naming it.
+``nnbook.models`` holds the saved-model convention this module reads.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ AUGMENTATION = (
     "RandomContrast",
     "RandomBrightness",
 )
-"""Training-only layers, identity at inference: left out of the exported network."""
+"""Training-only layers, identity at inference: left out of the exported
+network."""
 
 ACTIVATIONS = (
     "linear",
@@ -71,13 +80,15 @@ SUPPORTED = (
     "ReLU",
     "Rescaling",
 ) + AUGMENTATION
-"""The Keras layer classes :func:`export` can convert (nested ``Sequential`` blocks are flattened)."""
+"""The Keras layer classes :func:`export` can convert (nested ``Sequential``
+blocks are flattened)."""
 
 FILES = ("model.json", "weights.bin", "model.js", "info.json")
 
 
 class WebModelError(ValueError):
-    """A model that cannot be exported for the browser; the message names the layer and what to do."""
+    """A model that cannot be exported for the browser; the message names the
+    layer and what to do."""
 
 
 def _activation(layer: keras.layers.Layer, value: Any) -> str:
@@ -103,7 +114,8 @@ def _pair(value: Any) -> list[int]:
 
 
 def _flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """The model's layers in order, nested ``Sequential`` blocks expanded; it must be a plain chain."""
+    """The model's layers in order, nested ``Sequential`` blocks expanded; it
+    must be a plain chain."""
     out: list[keras.layers.Layer] = []
     for layer in model.layers:
         if isinstance(layer, keras.Sequential):
@@ -131,10 +143,12 @@ def _flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
 
 
 def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
-    """The TensorFlow.js config of one Keras layer (None for a layer left out), with what inference needs.
+    """The TensorFlow.js config of one Keras layer (None for a layer left out),
+    with what inference needs.
 
     Raises:
-        WebModelError: for a layer class or an option the export does not support.
+        WebModelError: for a layer class or an option the export does not
+            support.
     """
     kind = type(layer).__name__
     c = layer.get_config()
@@ -236,7 +250,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
 def _weights(
     layer: keras.layers.Layer, kind: str
 ) -> list[tuple[str, np.ndarray]]:
-    """The layer's weights as TensorFlow.js names them (``layer/kernel``), in the order it creates them."""
+    """The layer's weights as TensorFlow.js names them (``layer/kernel``), in
+    the order it creates them."""
     arrays = [np.asarray(w, dtype=np.float32) for w in layer.get_weights()]
     if kind in ("Conv2D", "Dense"):
         names = ["kernel", "bias"][: len(arrays)]
@@ -258,7 +273,8 @@ def _weights(
 
 
 def to_layers_model(model: keras.Model) -> tuple[dict[str, Any], bytes]:
-    """Return ``(model_json, weight_bytes)``: the TensorFlow.js layers-model of ``model`` and its weights.
+    """Return ``(model_json, weight_bytes)``: the TensorFlow.js layers-model of
+    ``model`` and its weights.
 
     Raises:
         WebModelError: if a layer cannot be exported.
@@ -302,17 +318,21 @@ def export(
     accuracy: float | None = None,
     chapter: str | None = None,
 ) -> dict[str, Any]:
-    """Export the saved model ``source/NAME.keras`` (with its class names) into the folder ``target``.
+    """Export the saved model ``source/NAME.keras`` (with its class names) into
+    the folder ``target``.
 
-    Writes ``model.json``, ``weights.bin``, ``model.js`` (both in one script, for ``file://``) and ``info.json``
-    (name, size, channels, classes, sizes in bytes, the test ``accuracy`` and the ``chapter`` page, if given).
-    Files are written under temporary names and renamed, so a half-written model is never left behind.
+    Writes ``model.json``, ``weights.bin``, ``model.js`` (both in one script,
+    for ``file://``) and ``info.json`` (name, size, channels, classes, sizes in
+    bytes, the test ``accuracy`` and the ``chapter`` page, if given). Files are
+    written under temporary names and renamed, so a half-written model is never
+    left behind.
 
     Returns:
         The info dictionary.
 
     Raises:
-        nnbook.models.ModelFileError: if the saved model is missing or unreadable.
+        nnbook.models.ModelFileError: if the saved model is missing or
+            unreadable.
         WebModelError: if a layer cannot be exported.
     """
     model, spec = models.load(name, source)
@@ -349,5 +369,6 @@ def export(
 
 
 def predict_reference(model: keras.Model, x: np.ndarray) -> np.ndarray:
-    """The class probabilities Keras gives for ``x`` (what the browser must reproduce): ``(N, classes)``."""
+    """The class probabilities Keras gives for ``x`` (what the browser must
+    reproduce): ``(N, classes)``."""
     return models.class_probabilities(model.predict(x, verbose=0))

@@ -1,8 +1,11 @@
-"""Answer checks for the exercises: a clear pass, or a hint that says what is wrong — never a bare traceback.
+"""Answer checks for the exercises: a clear pass, or a hint that says what is
+wrong — never a bare traceback.
 
-Generic checks live here; each chapter's exercises have a module beside this one (``nnbook.checks.foundations``,
-``nnbook.checks.perceptron``, …) whose functions call these. Every check prints one message and returns a
-:class:`Verdict`, true when correct and false when not yet (it shows nothing more in a notebook), so a cell reads::
+Generic checks live here; each chapter's exercises have a module beside this
+one (``nnbook.checks.foundations``, ``nnbook.checks.perceptron``, …) whose
+functions call these. Every check prints one message and returns a
+:class:`Verdict`, true when correct and false when not yet (it shows nothing
+more in a notebook), so a cell reads::
 
     from nnbook.checks import perceptron as check
     check.or_gate(my_weights, my_bias)
@@ -16,14 +19,17 @@ import numpy as np
 
 PASS = "Correct!"
 FAIL = "Not yet:"
-"""Plain words start every check message (no emoji: pages and terminals without an emoji font show them)."""
+"""Plain words start every check message (no emoji: pages and terminals without
+an emoji font show them)."""
 
 
 class Verdict:
-    """The outcome of a check: true when the answer is correct, false when not yet.
+    """The outcome of a check: true when the answer is correct, false when not
+    yet.
 
-    It behaves like a bool (``if check.x(answer):``, ``== True``) but, as the last line of a notebook cell, shows
-    nothing: the check has already printed its message.
+    It behaves like a bool (``if check.x(answer):``, ``== True``) but, as the
+    last line of a notebook cell, shows nothing: the check has already printed
+    its message.
     """
 
     __slots__ = ("passed",)
@@ -52,7 +58,8 @@ class Verdict:
 
 
 def report(passed: bool, message: str, hint: str = "") -> Verdict:
-    """Print a pass line or a "not yet" line with a hint; return the :class:`Verdict`."""
+    """Print a pass line or a "not yet" line with a hint; return the
+    :class:`Verdict`."""
     if passed:
         print(f"{PASS} {message}".rstrip())
     else:
@@ -64,17 +71,20 @@ EMPTY_HINT = "replace the ... with your answer and run the cell."
 
 
 def is_empty(answer: Any) -> bool:
-    """True while an exercise answer is still the ``...`` (or ``None``) it started as."""
+    """True while an exercise answer is still the ``...`` (or ``None``) it
+    started as."""
     return answer is None or answer is Ellipsis
 
 
 def report_empty(name: str, hint: str = EMPTY_HINT) -> Verdict:
-    """Print "NAME is still empty" with a hint; return a failing :class:`Verdict`."""
+    """Print "NAME is still empty" with a hint; return a failing
+    :class:`Verdict`."""
     return report(False, f"{name} is still empty.", hint)
 
 
 def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
-    """Return the answer as a float array, or print why it cannot be one and return None (for chapter checks)."""
+    """Return the answer as a float array, or print why it cannot be one and
+    return None (for chapter checks)."""
     if is_empty(answer):
         report(
             False,
@@ -93,7 +103,8 @@ def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
 
 
 def hint_for_number(answer: Any, hints: dict[int, str]) -> str:
-    """Return the hint ``hints`` keeps for the whole number ``answer`` rounds down to, or "" (any other answer)."""
+    """Return the hint ``hints`` keeps for the whole number ``answer`` rounds
+    down to, or "" (any other answer)."""
     try:
         number = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
     except (TypeError, ValueError, IndexError):
@@ -110,7 +121,8 @@ def check_close(
     atol: float = 1e-6,
     hint: str = "",
 ) -> Verdict:
-    """Check one number against ``expected`` (relative tolerance ``rtol``); print the result, return it."""
+    """Check one number against ``expected`` (relative tolerance ``rtol``);
+    print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
         return Verdict(False)
@@ -144,7 +156,8 @@ def check_array(
     atol: float = 1e-6,
     hint: str = "",
 ) -> Verdict:
-    """Check an array's shape, then its values, naming the first wrong entry; print the result, return it."""
+    """Check an array's shape, then its values, naming the first wrong entry;
+    print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
         return Verdict(False)
@@ -179,9 +192,11 @@ def check_function(
     atol: float = 1e-6,
     hint: str = "",
 ) -> Verdict:
-    """Call ``fn(*args)`` for each ``(args, expected)`` case; report the first failing input, or pass.
+    """Call ``fn(*args)`` for each ``(args, expected)`` case; report the first
+    failing input, or pass.
 
-    Exceptions raised by ``fn`` are caught and reported with the input that triggered them.
+    Exceptions raised by ``fn`` are caught and reported with the input that
+    triggered them.
     """
     if not callable(fn):
         return report(
@@ -226,7 +241,8 @@ def check_choice(
     *,
     name: str = "your choice",
 ) -> Verdict:
-    """Check a multiple-choice answer; the explanation for a wrong option becomes the hint."""
+    """Check a multiple-choice answer; the explanation for a wrong option
+    becomes the hint."""
     normalise: Callable[[Any], Any] = lambda v: (
         v.strip().lower() if isinstance(v, str) else v
     )  # noqa: E731

@@ -1,7 +1,7 @@
 """Checks for the exercises of Chapter 7, *Age from faces*.
 
-Every check prints one line (a pass, or "not yet" with a hint) and returns a :class:`~nnbook.checks.Verdict`; none
-raises on a learner's answer.
+Every check prints one line (a pass, or "not yet" with a hint) and returns a
+:class:`~nnbook.checks.Verdict`; none raises on a learner's answer.
 """
 
 from __future__ import annotations
@@ -39,9 +39,11 @@ _METRIC_WHY = {
 
 
 def band_of_age(answer: Any, age: int = 40, width: int = 5) -> Verdict:
-    """Check the band (its index or its name, e.g. ``7`` or ``"<=40"``) that ``age`` falls in with ``width``-year bands.
+    """Check the band (its index or its name, e.g. ``7`` or ``"<=40"``) that
+    ``age`` falls in with ``width``-year bands.
 
-    The default, 40 with 5-year bands, sits at a band's top age, where the usual slip (``40 // 5 = 8``) is wrong.
+    The default, 40 with 5-year bands, sits at a band's top age, where the
+    usual slip (``40 // 5 = 8``) is wrong.
     """
     names = age_bin_names(width)
     index = int(age_bin(age, width))
@@ -91,7 +93,8 @@ def band_of_age(answer: Any, age: int = 40, width: int = 5) -> Verdict:
 
 
 def extra_parameters_for_gender(answer: Any, units: int = 250) -> Verdict:
-    """Check how many more parameters the two-input model has than the image-only one (one input joins a Dense layer)."""
+    """Check how many more parameters the two-input model has than the
+    image-only one (one input joins a Dense layer)."""
     hints = {
         units
         + 1: "the gender input adds weights, not a new neuron: the first dense layer keeps its biases.",
@@ -115,7 +118,8 @@ def extra_parameters_for_gender(answer: Any, units: int = 250) -> Verdict:
 def most_confused_band(
     answer: Any, matrix: np.ndarray, band_names: Sequence[str], true_band: str
 ) -> Verdict:
-    """Check the band (other than ``true_band`` itself) most often predicted for faces whose true band is ``true_band``."""
+    """Check the band (other than ``true_band`` itself) most often predicted
+    for faces whose true band is ``true_band``."""
     names = [str(n) for n in band_names]
     if true_band not in names:
         return report(False, f"{true_band!r} is not one of the bands {names}.")
@@ -148,7 +152,8 @@ def most_confused_band(
 
 
 def poor_metric(answer: Any) -> Verdict:
-    """Check the reason (``"a"``..``"d"``, see :data:`METRIC_OPTIONS`) why plain accuracy misleads for age bands."""
+    """Check the reason (``"a"``..``"d"``, see :data:`METRIC_OPTIONS`) why
+    plain accuracy misleads for age bands."""
     if (
         isinstance(answer, str)
         and answer.strip().lower() not in METRIC_OPTIONS

@@ -1,6 +1,8 @@
-"""Checks for the exercises of Chapter 3, Binary classification with a small network.
+"""Checks for the exercises of Chapter 3, Binary classification with a small
+network.
 
-Each function prints a pass line or a hint and returns True/False; none raises on a learner's answer::
+Each function prints a pass line or a hint and returns True/False; none raises
+on a learner's answer::
 
     from nnbook.checks import binary_classification as check
     check.accuracy_function(accuracy)
@@ -14,9 +16,11 @@ import numpy as np
 
 from nnbook.checks import Verdict, check_choice, is_empty, report, report_empty
 
-# --- Exercise "Accuracy by hand" ------------------------------------------------------------------------------
+# --- Exercise "Accuracy by hand"
+# ------------------------------------------------------------------------------
 
-# Probabilities as a column, the shape model.predict returns for a one-unit sigmoid output, and flat 0/1 labels.
+# Probabilities as a column, the shape model.predict returns for a one-unit
+# sigmoid output, and flat 0/1 labels.
 ACCURACY_PROBABILITIES = np.array(
     [[0.91], [0.12], [0.64], [0.45], [0.70], [0.08], [0.55], [0.30]]
 )
@@ -37,7 +41,8 @@ def _reference_accuracy(probabilities: Any, labels: Any) -> float:
 def _accuracy_hint(
     got: float, probabilities: np.ndarray, labels: np.ndarray
 ) -> str:
-    """Name the usual slip behind a wrong accuracy, judged by the value it produced."""
+    """Name the usual slip behind a wrong accuracy, judged by the value it
+    produced."""
     flat, truth = probabilities.reshape(-1), labels.reshape(-1)
     right = _reference_accuracy(probabilities, labels)
     predicted = (flat > 0.5).astype(int)
@@ -71,9 +76,11 @@ def _accuracy_hint(
 
 
 def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
-    """Exercise: ``fn(probabilities, labels)`` returns the fraction of points classified correctly at 0.5.
+    """Exercise: ``fn(probabilities, labels)`` returns the fraction of points
+    classified correctly at 0.5.
 
-    The probabilities are tested both as a column ``(n, 1)`` (what ``model.predict`` returns) and flat ``(n,)``.
+    The probabilities are tested both as a column ``(n, 1)`` (what
+    ``model.predict`` returns) and flat ``(n,)``.
     """
     if is_empty(fn):
         return report_empty("accuracy", "write the function and run the cell.")
@@ -134,7 +141,8 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
     )
 
 
-# --- Exercise "A smaller network" -----------------------------------------------------------------------------
+# --- Exercise "A smaller network"
+# -----------------------------------------------------------------------------
 
 PAPER_PARAMS = 193
 """Parameters of the chapter's [2, 16, 8, 1] network, the number to beat."""
@@ -144,7 +152,8 @@ SMALL_TARGET = 0.95
 
 
 def circles_data(seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
-    """The chapter's circles: 1,000 points, factor 0.5, noise 0.05 (inner circle is class 1)."""
+    """The chapter's circles: 1,000 points, factor 0.5, noise 0.05 (inner
+    circle is class 1)."""
     from sklearn.datasets import make_circles
 
     x, y = make_circles(
@@ -154,7 +163,8 @@ def circles_data(seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _shape_problem(model: Any) -> str | None:
-    """Return a hint when the model cannot take (n, 2) points to (n, 1) probabilities, else None."""
+    """Return a hint when the model cannot take (n, 2) points to (n, 1)
+    probabilities, else None."""
     try:
         input_shape, output_shape = (
             tuple(model.input_shape),
@@ -172,10 +182,12 @@ def _shape_problem(model: Any) -> str | None:
 def smaller_network(
     model: Any, *, epochs: int = SMALL_EPOCHS, seed: int = 42
 ) -> Verdict:
-    """Exercise: a Keras model with fewer than 193 parameters that classifies the circles with ≥ 95 % accuracy.
+    """Exercise: a Keras model with fewer than 193 parameters that classifies
+    the circles with ≥ 95 % accuracy.
 
-    The check trains a fresh copy of ``model`` (same layers, new weights; the learner's model is not changed)
-    with binary cross-entropy and Adam (learning rate 0.01) for ``epochs`` full-batch epochs through
+    The check trains a fresh copy of ``model`` (same layers, new weights; the
+    learner's model is not changed) with binary cross-entropy and Adam
+    (learning rate 0.01) for ``epochs`` full-batch epochs through
     :func:`nnbook.train.fast_fit`, then measures its accuracy on the circles.
     """
     import keras
@@ -252,8 +264,10 @@ def smaller_network(
     )
 
 
-# --- Exercise "Read a boundary" -------------------------------------------------------------------------------
-# The options a–d are written out in the notebook; these are the explanations shown after an answer.
+# --- Exercise "Read a boundary"
+# -------------------------------------------------------------------------------
+# The options a–d are written out in the notebook; these are the explanations
+# shown after an answer.
 
 BOUNDARY_EXPLANATIONS = {
     "a": "a circular boundary would not reach out to single training points, and the validation points come from "
@@ -267,5 +281,6 @@ BOUNDARY_EXPLANATIONS = {
 
 
 def read_boundary(answer: Any) -> Verdict:
-    """Exercise: what the big network's wiggly boundary and falling validation accuracy show (one of a–d)."""
+    """Exercise: what the big network's wiggly boundary and falling validation
+    accuracy show (one of a–d)."""
     return check_choice(answer, "b", BOUNDARY_EXPLANATIONS, name="your answer")

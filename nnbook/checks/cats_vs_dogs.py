@@ -1,7 +1,7 @@
 """Checks for the exercises of Chapter 6, *Dogs vs cats*.
 
-Every check prints one line (a pass, or "not yet" with a hint) and returns a :class:`~nnbook.checks.Verdict`;
-none raises on a learner's answer.
+Every check prints one line (a pass, or "not yet" with a hint) and returns a
+:class:`~nnbook.checks.Verdict`; none raises on a learner's answer.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ AUGMENTATIONS = (
 def _conv_layers(
     size: int, channels: int
 ) -> list[tuple[str, tuple[int, int, int], int]]:
-    """The paper's Conv model layer by layer: (name, output shape, parameters)."""
+    """The paper's Conv model layer by layer: (name, output shape,
+    parameters)."""
     rows: list[tuple[str, tuple[int, int, int], int]] = []
     side, depth = size, channels
     for filters in (32, 64, 128):
@@ -66,7 +67,8 @@ _LAYER_HINTS = {
 def conv_parameters(
     answer: Any, size: int = PAPER_SIZE, channels: int = 1
 ) -> Verdict:
-    """Check the list of the Conv model's parameters per layer (9 numbers, pooling and Flatten count 0)."""
+    """Check the list of the Conv model's parameters per layer (9 numbers,
+    pooling and Flatten count 0)."""
     rows = _conv_layers(size, channels)
     expected = [params for _, _, params in rows]
     if is_empty(answer):
@@ -106,7 +108,8 @@ def conv_parameters(
 def feature_map_shapes(
     answer: Any, size: int = PAPER_SIZE, channels: int = 1
 ) -> Verdict:
-    """Check the (height, width, depth) after each of the three Conv2D and MaxPooling2D layers (6 shapes)."""
+    """Check the (height, width, depth) after each of the three Conv2D and
+    MaxPooling2D layers (6 shapes)."""
     expected = [
         shape
         for name, shape, _ in _conv_layers(size, channels)
@@ -128,7 +131,8 @@ def feature_map_shapes(
 
 
 def which_augmentation(answer: Any) -> Verdict:
-    """Check the augmentation that turned the example upside down (a vertical flip)."""
+    """Check the augmentation that turned the example upside down (a vertical
+    flip)."""
     explanations = {
         "vertical flip": "a vertical flip mirrors top and bottom: the head ends up under the paws, a view no "
         "photo of a pet shows.",
@@ -150,7 +154,8 @@ def which_augmentation(answer: Any) -> Verdict:
 
 
 def horizontal_flip_only(augment: Any) -> Verdict:
-    """Check an augmentation pipeline that keeps the paper's layers but flips left–right only."""
+    """Check an augmentation pipeline that keeps the paper's layers but flips
+    left–right only."""
     layers = getattr(augment, "layers", None)
     if is_empty(augment) or layers is None:
         return report(
@@ -186,9 +191,11 @@ def horizontal_flip_only(augment: Any) -> Verdict:
 def most_confident_mistakes(
     answer: Any, p_dog: Sequence[float], labels: Sequence[int], k: int = 5
 ) -> Verdict:
-    """Check the indices of the ``k`` test photos the model gets wrong with the most confidence, most confident first.
+    """Check the indices of the ``k`` test photos the model gets wrong with the
+    most confidence, most confident first.
 
-    ``p_dog`` are the model's outputs (probability of dog) and ``labels`` the true classes (0 cat, 1 dog).
+    ``p_dog`` are the model's outputs (probability of dog) and ``labels`` the
+    true classes (0 cat, 1 dog).
     """
     p = np.asarray(p_dog, dtype="float64").reshape(-1)
     y = np.asarray(labels).reshape(-1).astype(int)

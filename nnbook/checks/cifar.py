@@ -1,7 +1,8 @@
 """Checks for the exercises of Chapter 8, CIFAR-10 and CIFAR-100.
 
-Each function prints a pass line or a hint and returns a :class:`~nnbook.checks.Verdict`; none raises on a
-learner's answer (``...`` included)::
+Each function prints a pass line or a hint and returns a
+:class:`~nnbook.checks.Verdict`; none raises on a learner's answer (``...``
+included)::
 
     from nnbook.checks import cifar as check
     check.conv_bn_params(total, non_trainable)
@@ -21,15 +22,18 @@ from nnbook.checks import (
     report,
 )
 
-# --------------------------------------------------------------------------------- one Conv + BN block
+# ---------------------------------------------------------------------------------
+# one Conv + BN block
 
 BLOCK_IN, BLOCK_FILTERS, BLOCK_KERNEL = 32, 64, 3
-"""The exercise's block: ``Conv2D(64, 3, padding="same")`` on 32 input channels, then ``BatchNormalization``."""
+"""The exercise's block: ``Conv2D(64, 3, padding="same")`` on 32 input
+channels, then ``BatchNormalization``."""
 
 
 def conv_bn_counts(channels_in: int = BLOCK_IN, filters: int = BLOCK_FILTERS,
                    kernel: int = BLOCK_KERNEL) -> tuple[int, int]:  # fmt: skip
-    """Return ``(total, non_trainable)`` parameters of Conv2D(filters, kernel) + BatchNormalization."""
+    """Return ``(total, non_trainable)`` parameters of Conv2D(filters, kernel)
+    + BatchNormalization."""
     conv = kernel * kernel * channels_in * filters + filters
     batch_norm = (
         4 * filters
@@ -38,7 +42,8 @@ def conv_bn_counts(channels_in: int = BLOCK_IN, filters: int = BLOCK_FILTERS,
 
 
 def conv_bn_params(total: Any, non_trainable: Any) -> Verdict:
-    """Check the parameter count of the exercise's Conv2D(64, 3) + BatchNormalization block on 32 channels."""
+    """Check the parameter count of the exercise's Conv2D(64, 3) +
+    BatchNormalization block on 32 channels."""
     want_total, want_fixed = conv_bn_counts()
     values = [
         as_answer_array(v, name)
@@ -83,17 +88,20 @@ def conv_bn_params(total: Any, non_trainable: Any) -> Verdict:
     )
 
 
-# ------------------------------------------------------------------------------- restore_best_weights
+# -------------------------------------------------------------------------------
+# restore_best_weights
 
 
 def best_epoch(val_loss: Sequence[float]) -> int:
-    """The epoch (counted from 1) whose weights ``EarlyStopping(monitor="val_loss", restore_best_weights=True)``
-    gives back: the first epoch with the lowest validation loss."""
+    """The epoch (counted from 1) whose weights
+    ``EarlyStopping(monitor="val_loss", restore_best_weights=True)`` gives
+    back: the first epoch with the lowest validation loss."""
     return int(np.argmin(np.asarray(val_loss, dtype="float64"))) + 1
 
 
 def restored_epoch(answer: Any, val_loss: Sequence[float]) -> Verdict:
-    """Check the epoch (from 1) whose weights early stopping restored, for the validation losses ``val_loss``."""
+    """Check the epoch (from 1) whose weights early stopping restored, for the
+    validation losses ``val_loss``."""
     value = as_answer_array(answer, "your epoch")
     if value is None:
         return Verdict(False)
@@ -125,7 +133,8 @@ def restored_epoch(answer: Any, val_loss: Sequence[float]) -> Verdict:
     )
 
 
-# ----------------------------------------------------------------------------------------- reading AUC
+# -----------------------------------------------------------------------------------------
+# reading AUC
 
 AUC_OPTIONS = {
     "a": "99 % of the test images are classified correctly.",
@@ -138,7 +147,8 @@ AUC_OPTIONS = {
 
 
 def auc_meaning(answer: Any) -> Verdict:
-    """Check the AUC multiple-choice answer (``"a"``–``"d"``, see :data:`AUC_OPTIONS`)."""
+    """Check the AUC multiple-choice answer (``"a"``–``"d"``, see
+    :data:`AUC_OPTIONS`)."""
     return check_choice(
         answer,
         "b",
@@ -154,7 +164,8 @@ def auc_meaning(answer: Any) -> Verdict:
     )
 
 
-# ---------------------------------------------------------------------------------------- top-k by hand
+# ----------------------------------------------------------------------------------------
+# top-k by hand
 
 TOP_K_PROBS = np.array([[0.10, 0.60, 0.20, 0.10],
                         [0.50, 0.05, 0.40, 0.05],
@@ -167,7 +178,8 @@ TOP_K_LABELS = np.array([1, 2, 0, 2, 1])
 def reference_top_k_accuracy(
     probabilities: np.ndarray, labels: np.ndarray, k: int
 ) -> float:
-    """The fraction of rows whose true label is among the ``k`` highest probabilities."""
+    """The fraction of rows whose true label is among the ``k`` highest
+    probabilities."""
     probabilities = np.asarray(probabilities)
     labels = np.asarray(labels).reshape(-1)
     best = np.argsort(-probabilities, axis=1, kind="stable")[:, :k]
@@ -193,7 +205,8 @@ def _cases() -> list[tuple[tuple, float]]:
 
 
 def top_k_accuracy(fn: Callable[..., Any]) -> Verdict:
-    """Check ``fn(probabilities, labels, k)`` against the reference on the worked example and random data."""
+    """Check ``fn(probabilities, labels, k)`` against the reference on the
+    worked example and random data."""
     if callable(fn):
         try:
             if fn(TOP_K_PROBS, TOP_K_LABELS, 1) is None:

@@ -1,6 +1,7 @@
 """Checks for the exercises of Chapter 5, Convolutions.
 
-Each function prints a pass line or a hint and returns True/False; none raises on a learner's answer::
+Each function prints a pass line or a hint and returns True/False; none raises
+on a learner's answer::
 
     from nnbook.checks import convolutions as check
     check.conv_output_shape(my_function)
@@ -24,7 +25,8 @@ from nnbook.checks import (
 
 
 def _returns_none(fn: Callable[..., Any], args: tuple) -> bool:
-    """True when ``fn(*args)`` runs and returns None (a body still holding ``...`` or a missing return)."""
+    """True when ``fn(*args)`` runs and returns None (a body still holding
+    ``...`` or a missing return)."""
     try:
         return fn(*args) is None
     except Exception:  # noqa: BLE001 - the caller reports errors with their input
@@ -35,10 +37,12 @@ NONE_HINT = (
     "replace the ... in the function with your code, ending with return."
 )
 
-# ------------------------------------------------------------------------------------ output shape
+# ------------------------------------------------------------------------------------
+# output shape
 
-# (size, kernel, stride, padding, filters): a square size x size input, a square kernel, ``padding`` zeros
-# added on every side. The first case is the one the exercise text works through.
+# (size, kernel, stride, padding, filters): a square size x size input, a
+# square kernel, ``padding`` zeros added on every side. The first case is the
+# one the exercise text works through.
 SHAPE_CASES_ARGS = [
     (64, 5, 2, 0, 16),
     (32, 3, 1, 0, 32),
@@ -53,13 +57,15 @@ SHAPE_CASES_ARGS = [
 def expected_output_shape(
     size: int, kernel: int, stride: int, padding: int, filters: int
 ) -> tuple[int, int, int]:
-    """The output shape (height, width, channels) of a convolution: ``floor((n - k + 2p) / s) + 1`` per side."""
+    """The output shape (height, width, channels) of a convolution:
+    ``floor((n - k + 2p) / s) + 1`` per side."""
     side = (size - kernel + 2 * padding) // stride + 1
     return side, side, filters
 
 
 def _shape_hint(fn: Callable[..., Any]) -> str:
-    """Recognise the usual slips on the exercise's first case (64x64 input, 5x5 kernel, stride 2, no padding)."""
+    """Recognise the usual slips on the exercise's first case (64x64 input, 5x5
+    kernel, stride 2, no padding)."""
     hint = "each side is (n - k + 2p) / s + 1, rounded down; the depth is the number of filters."
     try:
         got = tuple(
@@ -88,7 +94,8 @@ def _shape_hint(fn: Callable[..., Any]) -> str:
 
 
 def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> Verdict:
-    """Exercise: ``fn(size, kernel, stride, padding, filters) -> (height, width, channels)``."""
+    """Exercise:
+    ``fn(size, kernel, stride, padding, filters) -> (height, width, channels)``."""
     if is_empty(fn):
         return report_empty(
             "conv_output_shape", "replace the ... with your function."
@@ -100,14 +107,17 @@ def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> Verdict:
     return check_function(fn, cases, name="conv_output_shape", hint=hint)
 
 
-# ------------------------------------------------------------------------------------ parameter count
+# ------------------------------------------------------------------------------------
+# parameter count
 
-# Exercise "Parameters of a convolutional layer": Conv2D(128, 5) on an input with 64 channels.
+# Exercise "Parameters of a convolutional layer": Conv2D(128, 5) on an input
+# with 64 channels.
 PARAMS_KERNEL, PARAMS_IN_CHANNELS, PARAMS_FILTERS = 5, 64, 128
 
 
 def conv_params(answer: Any) -> Verdict:
-    """Exercise: the number of parameters of ``Conv2D(128, 5)`` whose input has 64 channels."""
+    """Exercise: the number of parameters of ``Conv2D(128, 5)`` whose input has
+    64 channels."""
     k, c, f = PARAMS_KERNEL, PARAMS_IN_CHANNELS, PARAMS_FILTERS
     expected = k * k * c * f + f
     hint = "each filter has k × k × (input channels) weights plus one bias; the layer has one filter per output."
@@ -137,9 +147,11 @@ def conv_params(answer: Any) -> Verdict:
     )
 
 
-# ------------------------------------------------------------------------------------ conv2d in NumPy
+# ------------------------------------------------------------------------------------
+# conv2d in NumPy
 
-# (height, width, channels), (kernel height, kernel width, filters), stride for the random test inputs.
+# (height, width, channels), (kernel height, kernel width, filters), stride for
+# the random test inputs.
 CONV_CASES_SPEC = [
     ((4, 4, 1), (2, 2, 1), 1),
     ((6, 7, 3), (3, 2, 4), 1),
@@ -151,9 +163,12 @@ CONV_CASES_SPEC = [
 def keras_conv2d(
     x: np.ndarray, kernels: np.ndarray, stride: int = 1
 ) -> np.ndarray:
-    """What ``keras.layers.Conv2D(F, (kh, kw), strides=stride, use_bias=False)`` returns for one image.
+    """What
+    ``keras.layers.Conv2D(F, (kh, kw), strides=stride, use_bias=False)``
+    returns for one image.
 
-    ``x`` is (height, width, channels), ``kernels`` is (kh, kw, channels, F) — Keras's kernel layout.
+    ``x`` is (height, width, channels), ``kernels`` is (kh, kw, channels, F) —
+    Keras's kernel layout.
     """
     import keras
 
@@ -167,7 +182,8 @@ def keras_conv2d(
 
 
 def conv_cases(seed: int = 0) -> list[tuple[tuple, np.ndarray]]:
-    """Random inputs and kernels with Keras's answers: ``[((x, kernels, stride), expected), ...]``."""
+    """Random inputs and kernels with Keras's answers:
+    ``[((x, kernels, stride), expected), ...]``."""
     rng = np.random.default_rng(seed)
     cases = []
     for (h, w, c), (kh, kw, f), stride in CONV_CASES_SPEC:
@@ -180,7 +196,8 @@ def conv_cases(seed: int = 0) -> list[tuple[tuple, np.ndarray]]:
 def _conv_hint(
     fn: Callable[..., Any], cases: list[tuple[tuple, np.ndarray]]
 ) -> str:
-    """Recognise a flipped kernel (textbook convolution) or a stride that was ignored."""
+    """Recognise a flipped kernel (textbook convolution) or a stride that was
+    ignored."""
     hint = "out[i, j, f] = sum of x[i*s : i*s + kh, j*s : j*s + kw, :] * kernels[:, :, :, f] over all three axes."
     for (x, kernels, stride), expected in cases:
         try:
@@ -207,10 +224,12 @@ def _conv_hint(
 
 
 def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
-    """Exercise: ``fn(x, kernels, stride)`` equals Keras's ``Conv2D`` (valid padding, no bias) on random inputs.
+    """Exercise: ``fn(x, kernels, stride)`` equals Keras's ``Conv2D`` (valid
+    padding, no bias) on random inputs.
 
-    Like :func:`nnbook.checks.check_function`, but the failure message names the input by its shapes (the
-    random arrays themselves would fill the screen).
+    Like :func:`nnbook.checks.check_function`, but the failure message names
+    the input by its shapes (the random arrays themselves would fill the
+    screen).
     """
     if not callable(fn):
         return report(

@@ -1,6 +1,7 @@
 """Checks for the exercises of Chapter 1, Foundations.
 
-Each function prints a pass line or a hint and returns True/False; none raises on a learner's answer::
+Each function prints a pass line or a hint and returns True/False; none raises
+on a learner's answer::
 
     from nnbook.checks import foundations as check
     check.neuron_output(y)
@@ -22,7 +23,8 @@ from nnbook.checks import (
     report,
 )
 
-# Exercise "A neuron's output": the inputs, weights and bias given in the exercise text.
+# Exercise "A neuron's output": the inputs, weights and bias given in the
+# exercise text.
 NEURON_X = np.array([0.5, -1.0, 2.0])
 NEURON_W = np.array([0.8, 0.2, -0.5])
 NEURON_B = 0.3
@@ -33,7 +35,8 @@ def _sigmoid(z: Any) -> np.ndarray:
 
 
 def neuron_output(answer: Any) -> Verdict:
-    """Exercise: ``y = sigmoid(x · w + b)`` for :data:`NEURON_X`, :data:`NEURON_W`, :data:`NEURON_B`."""
+    """Exercise: ``y = sigmoid(x · w + b)`` for :data:`NEURON_X`,
+    :data:`NEURON_W`, :data:`NEURON_B`."""
     z = float(NEURON_X @ NEURON_W)
     expected = float(_sigmoid(z + NEURON_B))
     value = None if is_empty(answer) else np.asarray(answer, dtype="float64")
@@ -66,7 +69,8 @@ SIGMOID_DERIVATIVE_CASES = [
 
 
 def _returns_nothing(fn: Any, name: str) -> bool:
-    """Report (and return True) when ``fn`` is a function that still returns None, e.g. its body is ``...``."""
+    """Report (and return True) when ``fn`` is a function that still returns
+    None, e.g. its body is ``...``."""
     try:
         nothing = callable(fn) and fn(np.array(0.0)) is None
     except Exception:  # noqa: BLE001 - check_function reports errors with the input that raised them
@@ -114,12 +118,14 @@ def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> Verdict:
     )
 
 
-# Exercise "One step of gradient descent": f(x) = (x - 3)^2 from x = 0 with learning rate 0.1.
+# Exercise "One step of gradient descent": f(x) = (x - 3)^2 from x = 0 with
+# learning rate 0.1.
 GD_TARGET, GD_START, GD_LEARNING_RATE = 3.0, 0.0, 0.1
 
 
 def gradient_step(answer: Any) -> Verdict:
-    """Exercise: the new x after one step ``x - lr * f'(x)`` on ``f(x) = (x - 3)^2``."""
+    """Exercise: the new x after one step ``x - lr * f'(x)`` on
+    ``f(x) = (x - 3)^2``."""
     gradient = 2 * (GD_START - GD_TARGET)
     expected = GD_START - GD_LEARNING_RATE * gradient
     hint = "f'(x) = 2 (x - 3); the step is x_new = x - learning_rate * f'(x)."
@@ -184,11 +190,13 @@ ACTIVATION_TASKS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
 }
-"""Exercise "Pick the activation": each task maps to (the best activation, an explanation per option)."""
+"""Exercise "Pick the activation": each task maps to (the best activation, an
+explanation per option)."""
 
 
 def pick_activations(answers: Any) -> Verdict:
-    """Exercise: a dict mapping each task in :data:`ACTIVATION_TASKS` to an activation's name."""
+    """Exercise: a dict mapping each task in :data:`ACTIVATION_TASKS` to an
+    activation's name."""
     if not isinstance(answers, Mapping):
         return report(
             False,
@@ -213,7 +221,8 @@ def pick_activations(answers: Any) -> Verdict:
 def steps_per_epoch(
     answer: Any, examples: int = 1000, batch_size: int = 32
 ) -> Verdict:
-    """Exercise: how many updates one epoch of ``examples`` makes with ``batch_size`` (the last batch is partial)."""
+    """Exercise: how many updates one epoch of ``examples`` makes with
+    ``batch_size`` (the last batch is partial)."""
     expected = math.ceil(examples / batch_size)
     hint = f"one update per batch; {examples} examples in batches of {batch_size}."
     if not is_empty(answer) and np.size(answer) == 1:

@@ -1,7 +1,8 @@
-"""Checks for the exercises of Chapter 4, *First image classifiers with dense networks*.
+"""Checks for the exercises of Chapter 4, *First image classifiers with dense
+networks*.
 
-Every check prints one line (a pass, or "not yet" with a hint) and returns a bool; none raises on a learner's
-answer.
+Every check prints one line (a pass, or "not yet" with a hint) and returns a
+bool; none raises on a learner's answer.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ _LOSS_WHY = {
 def dense_parameters(
     answer: Any, inputs: int = 28 * 28, units: int = 128
 ) -> Verdict:
-    """Check the number of trainable parameters of ``Dense(units)`` fed ``inputs`` numbers.
+    """Check the number of trainable parameters of ``Dense(units)`` fed
+    ``inputs`` numbers.
 
-    The right count is ``inputs * units`` weights plus ``units`` biases. Typical slips get their own hint.
+    The right count is ``inputs * units`` weights plus ``units`` biases.
+    Typical slips get their own hint.
     """
     expected = inputs * units + units
     hints = {
@@ -71,7 +74,8 @@ def dense_parameters(
 
 
 def _loss_name(answer: Any) -> Any:
-    """Accept a loss as a name ("sparse_categorical_crossentropy"), a Keras loss class, or an instance."""
+    """Accept a loss as a name ("sparse_categorical_crossentropy"), a Keras
+    loss class, or an instance."""
     if is_empty(answer):
         return answer
     if isinstance(answer, str):
@@ -106,12 +110,14 @@ def _loss_choice(answer: Any, correct: str, labels: str) -> bool:
 
 
 def loss_for_integer_labels(answer: Any) -> Verdict:
-    """Check the loss chosen for integer class labels such as ``y_train = [9, 0, 0, 3, ...]``."""
+    """Check the loss chosen for integer class labels such as
+    ``y_train = [9, 0, 0, 3, ...]``."""
     return _loss_choice(answer, "SparseCategoricalCrossentropy", "integer")
 
 
 def loss_for_one_hot_labels(answer: Any) -> Verdict:
-    """Check the loss chosen for one-hot labels such as ``keras.utils.to_categorical(y_train)``."""
+    """Check the loss chosen for one-hot labels such as
+    ``keras.utils.to_categorical(y_train)``."""
     return _loss_choice(answer, "CategoricalCrossentropy", "one-hot")
 
 
@@ -123,8 +129,9 @@ def misclassified(
 ) -> Verdict:
     """Check that the model gets example ``index`` wrong.
 
-    ``predictions`` are the model's outputs for the same examples as ``labels``: scores (logits or
-    probabilities) of shape (n, classes), or predicted class indices of shape (n,).
+    ``predictions`` are the model's outputs for the same examples as
+    ``labels``: scores (logits or probabilities) of shape (n, classes), or
+    predicted class indices of shape (n,).
     """
     if is_empty(index):
         return report_empty(

@@ -1,7 +1,7 @@
 """Checks for the exercises of Chapter 10, The model web.
 
-Each function prints a pass line or a hint and returns a :class:`~nnbook.checks.Verdict`; none raises on a
-learner's answer::
+Each function prints a pass line or a hint and returns a
+:class:`~nnbook.checks.Verdict`; none raises on a learner's answer::
 
     from nnbook.checks import model_web as check
     check.status_codes(my_codes)
@@ -61,11 +61,13 @@ TOP_CASES = [
         "a",
     ),
 ]
-"""Answers shaped like the server's JSON and the label each should give (the last is deliberately unsorted)."""
+"""Answers shaped like the server's JSON and the label each should give (the
+last is deliberately unsorted)."""
 
 
 def status_codes(answer: Any) -> Verdict:
-    """``answer``: a dict from each key of :data:`STATUS_CODES` to the HTTP status the server answers."""
+    """``answer``: a dict from each key of :data:`STATUS_CODES` to the HTTP
+    status the server answers."""
     if not isinstance(answer, dict):
         return report(
             False,
@@ -89,7 +91,8 @@ def status_codes(answer: Any) -> Verdict:
 
 
 def top_label(fn: Any) -> Verdict:
-    """``fn(answer) -> str``: the most probable label of a JSON answer of ``POST /api/NAME``."""
+    """``fn(answer) -> str``: the most probable label of a JSON answer of
+    ``POST /api/NAME``."""
     if not callable(fn):
         return report(
             False,

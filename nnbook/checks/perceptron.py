@@ -1,7 +1,8 @@
 """Checks for the exercises of Chapter 2, *The perceptron*.
 
-The perceptron here is the chapter's: it computes ``z = w · x + b`` and outputs ``step(z)``, which is 1 when
-``z > 0`` and 0 otherwise. Every check prints one line (a pass, or "not yet" with a hint) and returns a bool.
+The perceptron here is the chapter's: it computes ``z = w · x + b`` and outputs
+``step(z)``, which is 1 when ``z > 0`` and 0 otherwise. Every check prints one
+line (a pass, or "not yet" with a hint) and returns a bool.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ _Z_FORMULA = {
 
 
 def step(z: Any) -> np.ndarray:
-    """The perceptron's activation, as in the chapter: 1 where ``z > 0``, else 0."""
+    """The perceptron's activation, as in the chapter: 1 where ``z > 0``, else
+    0."""
     return (np.asarray(z) > 0).astype(int)
 
 
 def _vector(answer: Any, name: str, size: int) -> np.ndarray | None:
-    """Return ``answer`` as a float vector of ``size`` entries, or print why it is not one and return None."""
+    """Return ``answer`` as a float vector of ``size`` entries, or print why it
+    is not one and return None."""
     value = as_answer_array(answer, name)
     if value is None:
         return None
@@ -75,7 +78,8 @@ def _gate(
 
 
 def or_gate(weights: Any, bias: Any) -> Verdict:
-    """Check a step perceptron ``(weights, bias)`` against the OR truth table; name the first failing input."""
+    """Check a step perceptron ``(weights, bias)`` against the OR truth table;
+    name the first failing input."""
     return _gate(
         weights,
         bias,
@@ -86,7 +90,8 @@ def or_gate(weights: Any, bias: Any) -> Verdict:
 
 
 def nand_gate(weights: Any, bias: Any) -> Verdict:
-    """Check a step perceptron ``(weights, bias)`` against the NAND truth table; name the first failing input."""
+    """Check a step perceptron ``(weights, bias)`` against the NAND truth
+    table; name the first failing input."""
     return _gate(
         weights,
         bias,
@@ -99,7 +104,8 @@ def nand_gate(weights: Any, bias: Any) -> Verdict:
 def epochs_prediction(
     guess: Any, measured: int | None, *, tolerance: float = 0.25
 ) -> Verdict:
-    """Check a predicted epoch count against the count a run ``measured``, within a relative ``tolerance``."""
+    """Check a predicted epoch count against the count a run ``measured``,
+    within a relative ``tolerance``."""
     value = as_answer_array(guess, "your prediction")
     if value is None:
         return Verdict(False)
@@ -142,7 +148,8 @@ XOR_REASONS = {
     "c": "It needs more epochs: XOR is harder than AND.",
     "d": "The step activation has no useful gradient.",
 }
-"""The options of the multiple-choice question "why does a single perceptron fail on XOR?"."""
+"""The options of the multiple-choice question "why does a single perceptron
+fail on XOR?"."""
 
 
 def xor_reason(answer: Any) -> Verdict:
@@ -181,10 +188,12 @@ def xor_network(
     output_weights: Any,
     output_bias: Any,
 ) -> Verdict:
-    """Check a two-layer step network for XOR: ``h = step(x @ W + c)``, ``y = step(h @ v + d)``.
+    """Check a two-layer step network for XOR: ``h = step(x @ W + c)``,
+    ``y = step(h @ v + d)``.
 
-    ``hidden_weights`` has shape (2, 2) with ``W[i, j]`` the weight from input ``i`` to hidden unit ``j`` (the
-    layout of a Keras ``Dense`` kernel); ``hidden_bias`` has 2 entries, ``output_weights`` 2, ``output_bias`` 1.
+    ``hidden_weights`` has shape (2, 2) with ``W[i, j]`` the weight from input
+    ``i`` to hidden unit ``j`` (the layout of a Keras ``Dense`` kernel);
+    ``hidden_bias`` has 2 entries, ``output_weights`` 2, ``output_bias`` 1.
     """
     parts = [
         (hidden_weights, "hidden_weights", (2, 2)),

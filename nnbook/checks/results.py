@@ -1,8 +1,10 @@
 """Checks for the exercises of Chapter 9, The results grid.
 
-The right answers are read from the runs the notebook recorded (``{(model, augmentation, learning rate): logs}``,
-logs being a ``keras.callbacks.History`` or its ``.history`` dict), so the checks agree with the page whatever
-the mode or the machine. Each function prints a pass line or a hint and returns a Verdict; none raises::
+The right answers are read from the runs the notebook recorded
+(``{(model, augmentation, learning rate): logs}``, logs being a
+``keras.callbacks.History`` or its ``.history`` dict), so the checks agree with
+the page whatever the mode or the machine. Each function prints a pass line or
+a hint and returns a Verdict; none raises::
 
     from nnbook.checks import results as check
     check.best_setting(("Conv", "off", 1e-3, 9), runs)
@@ -20,7 +22,8 @@ from nnbook.checks import Verdict, is_empty, report
 Runs = Mapping[tuple, Any]
 
 TIE = 0.005
-"""Two validation accuracies closer than this (half a percentage point) count as the same cell on a heat map."""
+"""Two validation accuracies closer than this (half a percentage point) count
+as the same cell on a heat map."""
 
 
 def _logs(history: Any) -> dict[str, list[float]]:
@@ -36,7 +39,8 @@ def _empty(answer: Any) -> bool:
 
 
 def best_cells(runs: Runs) -> tuple[float, list[tuple]]:
-    """Return the highest validation accuracy of all runs and every (setting..., epoch) within :data:`TIE` of it."""
+    """Return the highest validation accuracy of all runs and every
+    (setting..., epoch) within :data:`TIE` of it."""
     cells = [
         (*key, epoch + 1, acc)
         for key, history in runs.items()
@@ -56,7 +60,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def best_setting(answer: Any, runs: Runs) -> Verdict:
-    """Check ``(model, augmentation, learning rate, epoch)``: the brightest cell of all the heat maps."""
+    """Check ``(model, augmentation, learning rate, epoch)``: the brightest
+    cell of all the heat maps."""
     if _empty(answer):
         return report(
             False,
@@ -117,10 +122,13 @@ def _epoch(value: Any, n: int) -> int | None:
 
 
 def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
-    """Check ``(epoch of lowest validation loss, epoch of best validation accuracy)`` of one run (1-based).
+    """Check
+    ``(epoch of lowest validation loss, epoch of best validation accuracy)`` of
+    one run (1-based).
 
-    The accuracy epoch passes when its accuracy is within :data:`TIE` of the best (ties on a heat map look alike).
-    The two epochs need not agree: the loss also punishes confident wrong answers (over-confidence).
+    The accuracy epoch passes when its accuracy is within :data:`TIE` of the
+    best (ties on a heat map look alike). The two epochs need not agree: the
+    loss also punishes confident wrong answers (over-confidence).
     """
     if _empty(answer):
         return report(
@@ -200,11 +208,14 @@ CHOICES = ("higher", "about the same", "lower")
 
 
 def slower_rate_prediction(answer: Any, slow_run: Any) -> Verdict:
-    """Check a prediction for a learning rate ten times smaller than ``slow_run``'s (the slowest one recorded).
+    """Check a prediction for a learning rate ten times smaller than
+    ``slow_run``'s (the slowest one recorded).
 
-    The right answer: when the slowest recorded run was still improving in its last epochs (its validation loss
-    lowest in the last quarter of the epochs), ten times smaller steps reach less in the same epochs: "lower".
-    When it had already passed its best, a slower run may catch up: "about the same" also counts then.
+    The right answer: when the slowest recorded run was still improving in its
+    last epochs (its validation loss lowest in the last quarter of the epochs),
+    ten times smaller steps reach less in the same epochs: "lower". When it had
+    already passed its best, a slower run may catch up: "about the same" also
+    counts then.
     """
     if _empty(answer):
         return report(
