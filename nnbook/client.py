@@ -92,9 +92,10 @@ class LoadResult:
         errors."""
         clients = f"{self.clients} client{'s' if self.clients != 1 else ''}"
         return (
-            f"{self.requests} requests from {clients} in {self.wall_s:.1f} s: "
-            f"{self.per_second:.0f} requests/s, p50 {self.percentile_ms(50):.1f} ms, "
-            f"p99 {self.percentile_ms(99):.1f} ms, {len(self.errors)} errors"
+            f"{self.requests} requests from {clients} in {self.wall_s:.1f} "
+            f"s: {self.per_second:.0f} requests/s, p50 "
+            f"{self.percentile_ms(50):.1f} ms, p99 "
+            f"{self.percentile_ms(99):.1f} ms, {len(self.errors)} errors"
         )
 
 

@@ -42,8 +42,9 @@ def requested_mode() -> str:
     raw = os.environ.get("NNBOOK_MODE", "auto").strip().lower() or "auto"
     if raw not in MODES:
         raise ValueError(
-            f"NNBOOK_MODE={os.environ.get('NNBOOK_MODE')!r} is not a valid mode; "
-            f"use one of {', '.join(MODES)} (e.g. `export NNBOOK_MODE=quick`)."
+            f"NNBOOK_MODE={os.environ.get('NNBOOK_MODE')!r} is not a valid "
+            f"mode; use one of {', '.join(MODES)} (e.g. `export "
+            "NNBOOK_MODE=quick`)."
         )
     return raw
 
@@ -233,8 +234,14 @@ class Settings:
             + ("GPU found" if self.device.startswith("GPU") else "no GPU")
         )
         lines = [
-            f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: {self.device}",
-            f"seed {self.seed} | Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras}",
+            (
+                f"nnbook {self.nnbook} | mode: {self.mode} ({how}) | device: "
+                f"{self.device}"
+            ),
+            (
+                f"seed {self.seed} | Python {self.python} | TensorFlow "
+                f"{self.tensorflow} | Keras {self.keras}"
+            ),
             f"data: {self.data}",
         ]
         if self.mode == "full":
@@ -251,7 +258,10 @@ def _data_source() -> str:
             "" if folder.is_dir() else " (WARNING: that folder does not exist)"
         )
         return f"offline folder set by NNBOOK_DATA_DIR{state}"
-    return "download from the canonical sources (hash-checked), then the local cache"
+    return (
+        "download from the canonical sources (hash-checked), then the local "
+        "cache"
+    )
 
 
 def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:

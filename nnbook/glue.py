@@ -47,7 +47,8 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
 
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(
-            f"glue name {name!r} is not valid: use letters, digits and underscores, e.g. 'accuracy'."
+            f"glue name {name!r} is not valid: use letters, digits and "
+            "underscores, e.g. 'accuracy'."
         )
     value = plain(value)
     bundle, metadata = IPython.core.formatters.format_display_data(value)

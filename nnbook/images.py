@@ -156,9 +156,7 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
             _check_pixels(
                 img, src, MAX_PIXELS
             )  # from the header alone, before any pixel is decoded
-            if _progressive(
-                img
-            ):
+            if _progressive(img):
                 # its coefficients are held at full size, whatever the scale it
                 # decodes at
                 _check_pixels(img, src, MAX_DECODED_PIXELS)
@@ -176,7 +174,8 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
         raise
     except Image.DecompressionBombError as err:
         raise ImageDecodeError(
-            f"{_name(src)} is over the {MAX_PIXELS // 1_000_000} megapixel limit (nnbook.images.MAX_PIXELS): {err}"
+            f"{_name(src)} is over the {MAX_PIXELS // 1_000_000} megapixel "
+            f"limit (nnbook.images.MAX_PIXELS): {err}"
         ) from err
     except UnidentifiedImageError as err:
         raise ImageDecodeError(
@@ -215,8 +214,9 @@ def _check_pixels(img: Image.Image, src: ImageSource, limit: int) -> None:
     if width * height > limit:
         name = "MAX_PIXELS" if limit == MAX_PIXELS else "MAX_DECODED_PIXELS"
         raise ImageDecodeError(
-            f"{_name(src)} is {width} x {height} pixels, over the {limit // 1_000_000} megapixel limit "
-            f"(nnbook.images.{name}); use a smaller photo."
+            f"{_name(src)} is {width} x {height} pixels, over the "
+            f"{limit // 1_000_000} megapixel limit (nnbook.images.{name}); "
+            "use a smaller photo."
         )
 
 

@@ -73,7 +73,8 @@ class ParameterExplorer:
         start = float(value) if value is not None else self.values[0]
         if not low <= start <= high:
             raise ValueError(
-                f"value {start} lies outside the range of values [{low}, {high}]"
+                f"value {start} lies outside the range of values [{low}, "
+                f"{high}]"
             )
         style = {"description_width": "initial"}
         if log:

@@ -77,7 +77,10 @@ class PairedComparison:
         return self.low > 0
 
     def __str__(self) -> str:
-        return f"{self.gap:+.1%} (95 % interval {self.low:+.1%} to {self.high:+.1%}, n = {self.n})"
+        return (
+            f"{self.gap:+.1%} (95 % interval {self.low:+.1%} to "
+            f"{self.high:+.1%}, n = {self.n})"
+        )
 
 
 def _mcnemar_exact(a_only: int, b_only: int) -> float:
@@ -111,7 +114,8 @@ def paired_comparison(a: np.ndarray, b: np.ndarray, *, lower_is_better: bool = F
     b = np.asarray(b, dtype=np.float64).reshape(-1)
     if a.size == 0 or a.shape != b.shape:
         raise ValueError(
-            f"paired_comparison needs two equal, non-empty lists of scores; got {a.size} and {b.size}."
+            "paired_comparison needs two equal, non-empty lists of scores; "
+            f"got {a.size} and {b.size}."
         )
     diff = (b - a) if lower_is_better else (a - b)
     low, high = bootstrap_ci(
@@ -193,7 +197,8 @@ def group_errors(errors: np.ndarray, groups: np.ndarray, names: Sequence[str], *
     groups = np.asarray(groups).reshape(-1)
     if errors.shape != groups.shape:
         raise ValueError(
-            f"errors {errors.shape} and groups {groups.shape} must have the same length."
+            f"errors {errors.shape} and groups {groups.shape} must have the "
+            "same length."
         )
     rows = []
     for index, name in enumerate(names):

@@ -58,7 +58,8 @@ def check_name(name: str) -> str:
     :class:`ModelFileError` saying what is allowed."""
     if not isinstance(name, str) or not NAME.match(name):
         raise ModelFileError(
-            f"model name {name!r} is not valid: use 1–64 lower-case letters, digits and underscores, e.g. 'cifar10'."
+            f"model name {name!r} is not valid: use 1–64 lower-case letters, "
+            "digits and underscores, e.g. 'cifar10'."
         )
     return name
 
@@ -81,7 +82,8 @@ def spec_of(
         or shape[3] not in (1, 3)
     ):
         raise ModelFileError(
-            f"model {name!r} takes input {shape}; expected (None, size, size, 1 or 3)."
+            f"model {name!r} takes input {shape}; expected (None, size, "
+            "size, 1 or 3)."
         )
     outputs = int(model.output_shape[-1])
     classes = [str(c) for c in class_names]
@@ -89,8 +91,9 @@ def spec_of(
         outputs != len(classes) and not (outputs == 1 and len(classes) == 2)
     ):
         raise ModelFileError(
-            f"model {name!r} has {outputs} output(s) but {len(classes)} class names; a softmax model needs one "
-            "name per output, a one-sigmoid model exactly two names."
+            f"model {name!r} has {outputs} output(s) but {len(classes)} "
+            "class names; a softmax model needs one name per output, a "
+            "one-sigmoid model exactly two names."
         )
     return ModelSpec(
         name=name,
@@ -152,7 +155,8 @@ def load(
     )
     if not path.is_file() or not classes_path.is_file():
         raise ModelFileError(
-            f"model {name!r} not found: {path} and {classes_path} must both exist (run the chapter that saves it)."
+            f"model {name!r} not found: {path} and {classes_path} must both "
+            "exist (run the chapter that saves it)."
         )
     try:
         class_names = json.loads(classes_path.read_text(encoding="utf-8"))
@@ -164,7 +168,8 @@ def load(
         isinstance(c, str) for c in class_names
     ):
         raise ModelFileError(
-            f'{classes_path} must hold a JSON list of strings, e.g. ["cat", "dog"].'
+            f'{classes_path} must hold a JSON list of strings, e.g. ["cat", '
+            '"dog"].'
         )
     try:
         model = keras.models.load_model(path, safe_mode=True)

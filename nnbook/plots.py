@@ -273,7 +273,8 @@ def _predict_fn(model_or_fn: Any) -> Callable[[np.ndarray], np.ndarray]:
     if callable(model_or_fn):
         return lambda points: np.asarray(model_or_fn(points))
     raise TypeError(
-        "expected a Keras model or a function mapping an (n, 2) array to n scores"
+        "expected a Keras model or a function mapping an (n, 2) array to n "
+        "scores"
     )
 
 
@@ -299,7 +300,8 @@ def decision_boundary(
     y = np.asarray(y).reshape(-1)
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(
-            f"decision_boundary needs 2-D points of shape (n, 2), got {x.shape}"
+            "decision_boundary needs 2-D points of shape (n, 2), got "
+            f"{x.shape}"
         )
     span = x.max(axis=0) - x.min(axis=0)
     low, high = x.min(axis=0) - margin * span, x.max(axis=0) + margin * span
@@ -438,7 +440,8 @@ def predictions_panel(
         truth, guess = int(expected[i]), int(guesses[i])
         confidence = f" ({scores[i, guess]:.0%})" if scores is not None else ""
         ax.set_title(
-            f"expected: {class_names[truth]}\nguess: {class_names[guess]}{confidence}",
+            f"expected: {class_names[truth]}\nguess: "
+            f"{class_names[guess]}{confidence}",
             fontsize=8,
             color="green" if truth == guess else "red",
         )
@@ -540,7 +543,8 @@ def confusion_matrix(
     k = len(class_names)
     if matrix.shape != (k, k):
         raise ValueError(
-            f"matrix has shape {matrix.shape}; expected ({k}, {k}) for {k} class names."
+            f"matrix has shape {matrix.shape}; expected ({k}, {k}) for {k} "
+            "class names."
         )
     shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     figure, ax = _axes(ax, figsize=(0.45 * k + 2.8, 0.4 * k + 2.2))

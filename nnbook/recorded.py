@@ -145,7 +145,8 @@ class RecordedRuns:
                 v not in vals for v, vals in zip(key, self.parameters.values())
             ):
                 raise ValueError(
-                    f"run {key} does not match the parameters {list(self.parameters)}"
+                    f"run {key} does not match the parameters "
+                    f"{list(self.parameters)}"
                 )
         for key, logs in self.runs.items():
             missing = [m for m in metrics if m not in logs]
@@ -352,11 +353,18 @@ class RecordedRuns:
             ],
         }
         picture = (
-            f'<svg data-picture role="img" aria-label="{html.escape(self.title)}" '
+            '<svg data-picture role="img" '
+            f'aria-label="{html.escape(self.title)}" '
             'style="max-width:100%;height:auto"></svg>'
         )
-        readout = '<div data-readout style="font-size:90%;font-family:monospace"></div>'
-        note = "runs recorded when the book was built; in Colab or Jupyter, press retrain to train a setting live."
+        readout = (
+            "<div data-readout "
+            'style="font-size:90%;font-family:monospace"></div>'
+        )
+        note = (
+            "runs recorded when the book was built; in Colab or Jupyter, "
+            "press retrain to train a setting live."
+        )
         return explorer_html(
             self.title,
             note,
@@ -369,7 +377,10 @@ class RecordedRuns:
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None
     ) -> dict[str, Any]:
-        text = f"{self.title}: choose a recorded run and scrub its epochs (run the notebook to use the controls)"
+        text = (
+            f"{self.title}: choose a recorded run and scrub its epochs (run "
+            "the notebook to use the controls)"
+        )
         return live_and_static_bundle(self.box, text, lambda: self)
 
 

@@ -122,9 +122,11 @@ PAGE_HEADERS = {
     # The page loads nothing from elsewhere (its own inline script and style,
     # data: and blob: images) and no other site may frame it (a framed page
     # could be made to upload on a click).
-    "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src "
+        "'unsafe-inline'; img-src data: blob:; connect-src 'self'; base-uri "
+        "'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
@@ -189,12 +191,16 @@ def unservable(model: Any, spec: saved.ModelSpec) -> str | None:
     """Why ``model`` cannot be served (None if it can): it must give one flat
     row of probabilities per photo."""
     if len(getattr(model, "outputs", None) or [None]) != 1:
-        return f"it has {len(model.outputs)} outputs; a classifier the server can answer with has one"
+        return (
+            f"it has {len(model.outputs)} outputs; a classifier the server "
+            "can answer with has one"
+        )
     shape = tuple(model.output_shape)
     if len(shape) != 2:
         return (
-            f"its output has shape {shape}; the server needs (None, classes): end the model with a Dense layer "
-            "(Flatten or GlobalAveragePooling2D before it)"
+            f"its output has shape {shape}; the server needs (None, "
+            "classes): end the model with a Dense layer (Flatten or "
+            "GlobalAveragePooling2D before it)"
         )
     last = model.layers[-1] if getattr(model, "layers", None) else None
     activation = getattr(getattr(last, "activation", None), "__name__", "")
@@ -202,8 +208,8 @@ def unservable(model: Any, spec: saved.ModelSpec) -> str | None:
         activation == "softmax" or type(last).__name__ == "Softmax"
     ):
         return (
-            "it ends in a one-unit softmax, which always says 1.0: use one sigmoid unit or one softmax unit "
-            "per class"
+            "it ends in a one-unit softmax, which always says 1.0: use one "
+            "sigmoid unit or one softmax unit per class"
         )
     return None
 
@@ -230,9 +236,15 @@ def _probe(served: Served, spec: saved.ModelSpec) -> str | None:
         if out.shape != (len(x), served.model.output_shape[-1]):
             return f"it answered shape {out.shape} for {len(x)} photo(s)"
         if not np.all(np.isfinite(out)) or out.min() < 0 or out.max() > 1:
-            return "its outputs are not probabilities (some are outside 0..1): end it with sigmoid or softmax"
+            return (
+                "its outputs are not probabilities (some are outside 0..1): "
+                "end it with sigmoid or softmax"
+            )
         if out.shape[1] > 1 and np.abs(out.sum(axis=1) - 1).max() > 1e-3:
-            return "its outputs do not sum to 1: end a model of several classes with softmax"
+            return (
+                "its outputs do not sum to 1: end a model of several classes "
+                "with softmax"
+            )
     return None
 
 
@@ -256,8 +268,9 @@ def load_models(
     for folder in map(Path, folders):
         if not folder.is_dir():
             raise FileNotFoundError(
-                f"model folder {folder} does not exist: run the chapter that saves its models "
-                "or pass --models with a folder of NAME.keras + NAME.classes.json files."
+                f"model folder {folder} does not exist: run the chapter that "
+                "saves its models or pass --models with a folder of "
+                "NAME.keras + NAME.classes.json files."
             )
         for name in saved.discover(folder):
             path = folder / f"{name}.keras"
@@ -272,7 +285,8 @@ def load_models(
             outside = _outside(folder, name)
             if outside is not None:
                 skipped.append(
-                    f"{outside}: a link to a file outside {folder}; copy the model into the folder"
+                    f"{outside}: a link to a file outside {folder}; copy the "
+                    "model into the folder"
                 )
                 continue
             try:
@@ -284,7 +298,8 @@ def load_models(
                 # a model nnbook.models does not expect (e.g. two outputs) is a
                 # skip too
                 skipped.append(
-                    f"{path}: cannot serve it: {type(err).__name__}: {one_line(err)}"
+                    f"{path}: cannot serve it: {type(err).__name__}: "
+                    f"{one_line(err)}"
                 )
                 continue
             why = unservable(model, spec)
@@ -299,7 +314,10 @@ def load_models(
                 except Exception as err:
                     # a model that fails on a photo fails here, not on every
                     # request
-                    why = f"it fails on a test photo: {type(err).__name__}: {one_line(err)}"
+                    why = (
+                        f"it fails on a test photo: {type(err).__name__}: "
+                        f"{one_line(err)}"
+                    )
             if why is not None:
                 skipped.append(f"{path}: cannot serve it: {why}")
                 continue
@@ -434,14 +452,16 @@ def create_app(
         if len(request.full_path) > MAX_URL_CHARS:
             return error(
                 414,
-                f"the URL is over {MAX_URL_CHARS} characters; the endpoints are short.",
+                f"the URL is over {MAX_URL_CHARS} characters; the endpoints "
+                "are short.",
             )
         if request.method == "POST":
             why = cross_site(request.headers, request.scheme, request.host)
             if why is not None:
                 return error(
                     403,
-                    f"cross-site request refused ({why}): use the page this server serves at /.",
+                    f"cross-site request refused ({why}): use the page this "
+                    "server serves at /.",
                 )
         return None
 
@@ -475,12 +495,14 @@ def create_app(
             known = ", ".join(served) or "none"
             return error(
                 404,
-                f"no model named {name[:64]!r}: the models here are {known} (GET /api/models).",
+                f"no model named {name[:64]!r}: the models here are {known} "
+                "(GET /api/models).",
             )
         if not (request.mimetype or "").startswith("multipart/form-data"):
             return error(
                 400,
-                f"send the photo as multipart/form-data in the field {FIELD!r}.",
+                "send the photo as multipart/form-data in the field "
+                f"{FIELD!r}.",
             )
         upload = request.files.get(FIELD)
         if upload is None:
@@ -489,13 +511,14 @@ def create_app(
             ):  # a part without a file name arrives as text
                 return error(
                     400,
-                    f"the field {FIELD!r} came as text, without a file name: send the photo as a "
-                    f"file (curl -F {FIELD}=@photo.jpg; a browser form does this).",
+                    f"the field {FIELD!r} came as text, without a file name: "
+                    f"send the photo as a file (curl -F {FIELD}=@photo.jpg; "
+                    "a browser form does this).",
                 )
             return error(
                 400,
-                f"no field {FIELD!r} in the form: send the photo as multipart/form-data "
-                f"with the field {FIELD!r}.",
+                f"no field {FIELD!r} in the form: send the photo as "
+                f"multipart/form-data with the field {FIELD!r}.",
             )
         try:
             return jsonify(predict(served[name], upload.read()))
@@ -506,17 +529,27 @@ def create_app(
     def http_error(err: HTTPException) -> Response:
         code = err.code or 500
         messages = {
-            404: "not found: the endpoints are GET /, GET /health, GET /api/models and POST /api/NAME.",
-            405: f"method {request.method} is not allowed here (POST /api/NAME with a photo, GET for the rest).",
-            413: f"the upload is over the {limit_mb:g} MB limit: send a smaller photo.",
+            404: (
+                "not found: the endpoints are GET /, GET /health, GET "
+                "/api/models and POST /api/NAME."
+            ),
+            405: (
+                f"method {request.method} is not allowed here (POST "
+                "/api/NAME with a photo, GET for the rest)."
+            ),
+            413: (
+                f"the upload is over the {limit_mb:g} MB limit: send a "
+                "smaller photo."
+            ),
         }
         length = request.content_length
         if (
             code == 413 and length is not None and length <= max_upload_bytes
         ):  # the body fits: its parts did not
             messages[413] = (
-                f"the form has too many parts (at most {MAX_FORM_PARTS}) or a text field over "
-                f"{limit_mb:g} MB: send one photo in the field {FIELD!r}."
+                f"the form has too many parts (at most {MAX_FORM_PARTS}) or "
+                f"a text field over {limit_mb:g} MB: send one photo in the "
+                f"field {FIELD!r}."
             )
         response = error(
             code,
@@ -537,7 +570,8 @@ def create_app(
         )  # the traceback stays on the server
         return error(
             500,
-            f"internal error (incident {incident}); the server logged it and keeps serving.",
+            f"internal error (incident {incident}); the server logged it and "
+            "keeps serving.",
         )
 
     return app
@@ -550,12 +584,19 @@ class JsonErrorTask(ErrorTask):
     def execute(self) -> None:
         err = self.request.error
         message = {
-            431: f"the request line and headers are over {MAX_HEADER_BYTES // 1024} kB.",
-            413: f"the upload is over the {MAX_UPLOAD_BYTES // 2**20} MB limit: send a smaller photo.",
+            431: (
+                "the request line and headers are over "
+                f"{MAX_HEADER_BYTES // 1024} kB."
+            ),
+            413: (
+                f"the upload is over the {MAX_UPLOAD_BYTES // 2**20} MB "
+                "limit: send a smaller photo."
+            ),
         }
         text = message.get(
             err.code,
-            f"{err.reason.lower()}: {one_line(Exception(err.body or err.reason))}",
+            f"{err.reason.lower()}: "
+            f"{one_line(Exception(err.body or err.reason))}",
         )
         body = json.dumps({"error": text, "status": err.code}).encode()
         self.status = f"{err.code} {err.reason}"
@@ -658,7 +699,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         required=True,
         metavar="DIR",
-        help="a folder of NAME.keras + NAME.classes.json files (repeat for several)",
+        help="a folder of NAME.keras + NAME.classes.json files (repeat for "
+        "several)",
     )
     parser.add_argument(
         "--host",
@@ -681,14 +723,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     served = app.extensions["nnbook_models"]
     if not served:
         print(
-            f"error: no models in {', '.join(args.models)} (each needs NAME.keras and NAME.classes.json).",
+            f"error: no models in {', '.join(args.models)} (each needs "
+            "NAME.keras and NAME.classes.json).",
             file=sys.stderr,
         )
         return 2
     server = make_server(app, args.host, args.port)
     print(
-        f"serving {', '.join(served)} at http://{server.effective_host}:{server.effective_port}/ "
-        "(Ctrl+C stops)",
+        f"serving {', '.join(served)} at "
+        f"http://{server.effective_host}:{server.effective_port}/ (Ctrl+C "
+        "stops)",
         flush=True,
     )
     try:

@@ -59,13 +59,15 @@ def _check_inputs(
         model, "compiled", False
     ):
         raise ValueError(
-            "fast_fit needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+            "fast_fit needs a compiled model: call "
+            "model.compile(optimizer=..., loss=...) first"
         )
     if int(epochs) < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if x.shape[0] != y.shape[0]:
         raise ValueError(
-            f"x has {x.shape[0]} examples but y has {y.shape[0]}; they must match"
+            f"x has {x.shape[0]} examples but y has {y.shape[0]}; they must "
+            "match"
         )
 
 
@@ -174,11 +176,13 @@ def restart(
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not getattr(model, "compiled", False):
         raise ValueError(
-            "restart needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+            "restart needs a compiled model: call "
+            "model.compile(optimizer=..., loss=...) first"
         )
     if getattr(optimizer, "use_ema", False):
         raise ValueError(
-            "restart cannot reset an optimizer with use_ema=True: compile the model again instead"
+            "restart cannot reset an optimizer with use_ema=True: compile "
+            "the model again instead"
         )
     if learning_rate <= 0:
         raise ValueError(
@@ -189,7 +193,8 @@ def restart(
         np.shape(w) != c.shape for w, c in zip(weights, current)
     ):
         raise ValueError(
-            "weights do not fit this model: pass the list that model.get_weights() returned"
+            "weights do not fit this model: pass the list that "
+            "model.get_weights() returned"
         )
     model.set_weights(weights)
     for variable in optimizer.variables:
@@ -226,7 +231,8 @@ class TimeBudget(keras.callbacks.Callback):
         super().__init__()
         if seconds is not None and not seconds > 0:
             raise ValueError(
-                f"seconds must be positive (or None to only measure), got {seconds}"
+                "seconds must be positive (or None to only measure), got "
+                f"{seconds}"
             )
         self.seconds = seconds
         self.clock = clock
@@ -327,7 +333,8 @@ def fit_for(model: keras.Model, data: Any, seconds: float, *,
         model, "compiled", False
     ):
         raise ValueError(
-            "fit_for needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+            "fit_for needs a compiled model: call "
+            "model.compile(optimizer=..., loss=...) first"
         )
     budget = TimeBudget(seconds, clock=clock)
     schedule = (

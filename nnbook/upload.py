@@ -1,4 +1,4 @@
-""""Try it on your own photo": an upload button that runs a chapter's display
+""" "Try it on your own photo": an upload button that runs a chapter's display
 on the reader's file.
 
 The chapter writes the lesson part, ``show(photo, name)``: it prepares the
@@ -55,8 +55,8 @@ def check_upload(name: str, content: bytes) -> bytes:
         raise UploadError(f"{name!r} is empty (0 bytes): choose a photo file.")
     if len(content) > MAX_UPLOAD_BYTES:
         raise UploadError(
-            f"{name!r} is {len(content) / 1e6:.1f} MB, over the {MAX_UPLOAD_BYTES // 2**20} MB limit: "
-            "choose a smaller photo."
+            f"{name!r} is {len(content) / 1e6:.1f} MB, over the "
+            f"{MAX_UPLOAD_BYTES // 2**20} MB limit: choose a smaller photo."
         )
     return content
 
@@ -151,19 +151,25 @@ class PhotoUpload:
         """
         count = len(self.examples)
         frames = "".join(
-            f'<figure style="margin:0.5em 0"><img data-example alt="{html.escape(self.alt(name))}" style="max-width:100%" '
+            '<figure style="margin:0.5em 0"><img data-example '
+            f'alt="{html.escape(self.alt(name))}" style="max-width:100%" '
             f'src="{render_frame(lambda src=src, name=name: self.show_fn(src, name))}"></figure>'
             for name, src in self.examples
         )
         examples = (
-            f"<p style='margin:0.4em 0'>The same display for {count} example photo"
-            f"{'s' if count != 1 else ''}, drawn when the book was built:</p>{frames}"
+            (
+                f"<p style='margin:0.4em 0'>The same display for {count} "
+                f"example photo{'s' if count != 1 else ''}, drawn when the "
+                f"book was built:</p>{frames}"
+            )
             if count
             else ""
         )
         colab = (
-            f"In Colab or Jupyter, an <i>Upload</i> button runs this chapter's code on your photo (up to "
-            f"{MAX_UPLOAD_BYTES // 2**20} MB and {MAX_PIXELS // 1_000_000} megapixels)."
+            "In Colab or Jupyter, an <i>Upload</i> button runs this "
+            "chapter's code on your photo (up to "
+            f"{MAX_UPLOAD_BYTES // 2**20} MB and {MAX_PIXELS // 1_000_000} "
+            "megapixels)."
         )
         if self.web_model is None:
             return (

@@ -99,8 +99,9 @@ def _activation(layer: keras.layers.Layer, value: Any) -> str:
     )
     if name not in ACTIVATIONS:
         raise WebModelError(
-            f"layer {layer.name!r} uses activation {name!r}, which the browser export does not "
-            f"support; use one of {', '.join(ACTIVATIONS)}."
+            f"layer {layer.name!r} uses activation {name!r}, which the "
+            "browser export does not support; use one of "
+            f"{', '.join(ACTIVATIONS)}."
         )
     return name
 
@@ -122,8 +123,8 @@ def _flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
             out.extend(_flatten_layers(layer))
         elif isinstance(layer, keras.Model):
             raise WebModelError(
-                f"layer {layer.name!r} is a nested {type(layer).__name__} model; the browser "
-                "export supports Sequential blocks only."
+                f"layer {layer.name!r} is a nested {type(layer).__name__} "
+                "model; the browser export supports Sequential blocks only."
             )
         else:
             out.append(layer)
@@ -136,8 +137,9 @@ def _flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
                 for node in layer._inbound_nodes
             ):
                 raise WebModelError(
-                    f"layer {layer.name!r} ({type(layer).__name__}) joins or reuses tensors; the "
-                    "browser export supports a single chain of layers (a Sequential network)."
+                    f"layer {layer.name!r} ({type(layer).__name__}) joins or "
+                    "reuses tensors; the browser export supports a single "
+                    "chain of layers (a Sequential network)."
                 )
     return out
 
@@ -156,8 +158,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
         return None
     if kind not in SUPPORTED:
         raise WebModelError(
-            f"layer {layer.name!r} is a {kind}, which the browser export does not support "
-            f"(supported: {', '.join(SUPPORTED)})."
+            f"layer {layer.name!r} is a {kind}, which the browser export "
+            f"does not support (supported: {', '.join(SUPPORTED)})."
         )
     if c.get("data_format", "channels_last") != "channels_last":
         raise WebModelError(
@@ -172,7 +174,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
     if kind == "Conv2D":
         if int(c.get("groups", 1)) != 1:
             raise WebModelError(
-                f"layer {layer.name!r} is a grouped Conv2D (groups={c['groups']}): not supported."
+                f"layer {layer.name!r} is a grouped Conv2D "
+                f"(groups={c['groups']}): not supported."
             )
         config.update(
             filters=int(c["filters"]),
@@ -194,7 +197,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
     elif kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
         if c.get("keepdims"):
             raise WebModelError(
-                f"layer {layer.name!r} uses keepdims=True: not supported in the browser export."
+                f"layer {layer.name!r} uses keepdims=True: not supported in "
+                "the browser export."
             )
         config.update(data_format="channels_last")
     elif kind == "Flatten":
@@ -216,7 +220,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
         )
         if axis not in (-1, 3):
             raise WebModelError(
-                f"layer {layer.name!r} normalises axis {axis}; only the channel axis (-1) works."
+                f"layer {layer.name!r} normalises axis {axis}; only the "
+                "channel axis (-1) works."
             )
         config.update(
             axis=-1,
@@ -234,7 +239,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
             or c.get("max_value") is not None
         ):
             raise WebModelError(
-                f"layer {layer.name!r} is a ReLU with options; use Activation('relu')."
+                f"layer {layer.name!r} is a ReLU with options; use "
+                "Activation('relu')."
             )
         kind = "Activation"
         config.update(activation="relu")
@@ -266,8 +272,8 @@ def _weights(
         names = []
     if len(names) != len(arrays):
         raise WebModelError(
-            f"layer {layer.name!r} ({kind}) has {len(arrays)} weight arrays, expected "
-            f"{len(names)}; it cannot be exported."
+            f"layer {layer.name!r} ({kind}) has {len(arrays)} weight arrays, "
+            f"expected {len(names)}; it cannot be exported."
         )
     return [(f"{layer.name}/{n}", a) for n, a in zip(names, arrays)]
 

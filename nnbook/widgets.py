@@ -134,8 +134,8 @@ def redraw(
     output.clear_output(wait=True)
     figure = _as_figure(
         draw()
-    # outside ``with output``: in a kernel, Output swallows exceptions raised
-    # inside it
+        # outside ``with output``: in a kernel, Output swallows exceptions raised
+        # inside it
     )
     with output:
         plt.show()
@@ -167,8 +167,14 @@ def live_and_static_bundle(
     return bundle
 
 
-TRAINED_NOTE = "precomputed when the book was built; run the notebook (Colab or Jupyter) to retrain live."
-DRAWN_NOTE = "precomputed when the book was built; run the notebook (Colab or Jupyter) to move the controls live."
+TRAINED_NOTE = (
+    "precomputed when the book was built; run the notebook (Colab or "
+    "Jupyter) to retrain live."
+)
+DRAWN_NOTE = (
+    "precomputed when the book was built; run the notebook (Colab or "
+    "Jupyter) to move the controls live."
+)
 
 
 @dataclass(frozen=True)
@@ -201,12 +207,17 @@ class Control:
                 f"{html.escape(str(v))}</option>"
                 for j, v in enumerate(self.labels)
             )
-            return f'<label class="nnbook-control">{name}: <select {self.attribute}>{options}</select></label>'
+            return (
+                f'<label class="nnbook-control">{name}: <select '
+                f"{self.attribute}>{options}</select></label>"
+            )
         labels = html.escape(json.dumps([str(v) for v in self.labels]))
         return (
-            f'<label class="nnbook-control">{name}: <input type="range" min="{self.first}" '
-            f'max="{self.first + len(self.labels) - 1}" value="{self.first + self.start}" step="1" '
-            f'{self.attribute} data-labels="{labels}" aria-valuetext="{shown}"> <output>{shown}</output></label>'
+            f'<label class="nnbook-control">{name}: <input type="range" '
+            f'min="{self.first}" max="{self.first + len(self.labels) - 1}" '
+            f'value="{self.first + self.start}" step="1" {self.attribute} '
+            f'data-labels="{labels}" aria-valuetext="{shown}"> '
+            f"<output>{shown}</output></label>"
         )
 
 
@@ -308,7 +319,8 @@ class FrameExplorer:
         expected = set(itertools.product(*self.parameters.values()))
         if set(frames) != expected:
             raise ValueError(
-                "frames must hold exactly one image per combination of parameter values"
+                "frames must hold exactly one image per combination of "
+                "parameter values"
             )
         self.frames = dict(frames)
         self.title, self.note = title, note
@@ -346,8 +358,8 @@ class FrameExplorer:
             for values, j in zip(self.parameters.values(), self.start)
         )
         picture = (
-            f'<img data-picture alt="{html.escape(self.alt(first_key))}" style="max-width:100%" '
-            f'src="{self.frames[first_key]}">'
+            f'<img data-picture alt="{html.escape(self.alt(first_key))}" '
+            f'style="max-width:100%" src="{self.frames[first_key]}">'
         )
         data = {
             "values": [
@@ -527,7 +539,10 @@ class TrainingSliders:
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None
     ) -> dict[str, Any]:
-        text = f"{self.title}: learning-rate and epochs sliders (run the notebook to use them)"
+        text = (
+            f"{self.title}: learning-rate and epochs sliders (run the "
+            "notebook to use them)"
+        )
         return live_and_static_bundle(self.box, text, self.static_explorer)
 
 

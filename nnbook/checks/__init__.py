@@ -97,7 +97,8 @@ def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
     except (TypeError, ValueError):
         report(
             False,
-            f"{name} should be a number or an array of numbers, got {type(answer).__name__}.",
+            f"{name} should be a number or an array of numbers, got "
+            f"{type(answer).__name__}.",
         )
         return None
 
@@ -129,7 +130,8 @@ def check_close(
     if value.size != 1:
         return report(
             False,
-            f"{name} should be a single number, got an array of shape {value.shape}.",
+            f"{name} should be a single number, got an array of shape "
+            f"{value.shape}.",
             hint,
         )
     number = float(value.reshape(-1)[0])
@@ -167,15 +169,16 @@ def check_array(
             False,
             f"{name} has shape {value.shape}, expected {target.shape}.",
             hint
-            or "check which axes you summed over, or whether you need a reshape.",
+            or "check which axes you summed over, or whether you need a "
+            "reshape.",
         )
     wrong = ~np.isclose(value, target, rtol=rtol, atol=atol)
     if wrong.any():
         where = tuple(int(i) for i in np.argwhere(wrong)[0])
         return report(
             False,
-            f"{int(wrong.sum())} of {value.size} values differ; the first at index {where} "
-            f"is {value[where]:.6g}.",
+            f"{int(wrong.sum())} of {value.size} values differ; the first at "
+            f"index {where} is {value[where]:.6g}.",
             hint,
         )
     return report(
@@ -219,14 +222,16 @@ def check_function(
         if got.shape != want.shape:
             return report(
                 False,
-                f"{name}({shown}) returned shape {got.shape}, expected {want.shape}.",
+                f"{name}({shown}) returned shape {got.shape}, expected "
+                f"{want.shape}.",
                 hint,
             )
         if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
             return report(
                 False,
-                f"{name}({shown}) returned {np.array2string(got, precision=4)}, "
-                f"expected {np.array2string(want, precision=4)}.",
+                f"{name}({shown}) returned "
+                f"{np.array2string(got, precision=4)}, expected "
+                f"{np.array2string(want, precision=4)}.",
                 hint,
             )
     return report(

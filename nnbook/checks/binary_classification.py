@@ -26,8 +26,9 @@ ACCURACY_PROBABILITIES = np.array(
 )
 ACCURACY_LABELS = np.array([1, 0, 0, 0, 1, 1, 1, 0])
 ACCURACY_HINT = (
-    "turn each probability into a class (1 when p > 0.5, else 0), compare with the labels, and "
-    "return the mean of the comparisons: a fraction between 0 and 1."
+    "turn each probability into a class (1 when p > 0.5, else 0), compare "
+    "with the labels, and return the mean of the comparisons: a fraction "
+    "between 0 and 1."
 )
 
 
@@ -49,24 +50,39 @@ def _accuracy_hint(
     slips = [
         (
             100 * right,
-            "that is a percentage; return the fraction (between 0 and 1), e.g. 0.75, not 75.",
+            (
+                "that is a percentage; return the fraction (between 0 and 1), "
+                "e.g. 0.75, not 75."
+            ),
         ),
         (
             float(np.mean((flat < 0.5).astype(int) == truth)),
-            "the threshold points the wrong way: a probability above 0.5 means class 1.",
+            (
+                "the threshold points the wrong way: a probability above 0.5 "
+                "means class 1."
+            ),
         ),
         (
             float(np.mean(flat == truth)),
-            "you compared the raw probabilities with the labels; threshold them at 0.5 first.",
+            (
+                "you compared the raw probabilities with the labels; "
+                "threshold them at 0.5 first."
+            ),
         ),
         (
             float(np.mean(predicted.reshape(-1, 1) == truth)),
-            "model.predict returns a column of shape (n, 1); comparing it with labels of shape (n,) broadcasts to "
-            "an (n, n) table. Flatten first: probabilities.reshape(-1) (or .ravel()).",
+            (
+                "model.predict returns a column of shape (n, 1); comparing it "
+                "with labels of shape (n,) broadcasts to an (n, n) table. "
+                "Flatten first: probabilities.reshape(-1) (or .ravel())."
+            ),
         ),
         (
             float(np.sum(predicted == truth)),
-            "that is the number of correct points; divide by how many there are.",
+            (
+                "that is the number of correct points; divide by how many "
+                "there are."
+            ),
         ),
     ]
     for value, hint in slips:
@@ -87,7 +103,8 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
     if not callable(fn):
         return report(
             False,
-            f"accuracy should be a function (def ...), got {type(fn).__name__}.",
+            "accuracy should be a function (def ...), got "
+            f"{type(fn).__name__}.",
         )
     cases = [
         (ACCURACY_PROBABILITIES.reshape(-1), ACCURACY_LABELS),
@@ -95,34 +112,40 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
         (ACCURACY_PROBABILITIES, ACCURACY_LABELS.astype("float32")),
     ]
     for probabilities, labels in cases:
-        shown = f"probabilities of shape {probabilities.shape} and labels of dtype {labels.dtype}"
+        shown = (
+            f"probabilities of shape {probabilities.shape} and labels of "
+            f"dtype {labels.dtype}"
+        )
         try:
             result = fn(probabilities.copy(), labels.copy())
         except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
             return report(
                 False,
-                f"accuracy(...) raised {type(error).__name__}: {error} (with {shown}).",
+                f"accuracy(...) raised {type(error).__name__}: {error} (with "
+                f"{shown}).",
                 ACCURACY_HINT,
             )
         if result is None:
             return report(
                 False,
                 "accuracy(...) returned None.",
-                "replace the ... with your code and `return` the fraction correct.",
+                "replace the ... with your code and `return` the fraction "
+                "correct.",
             )
         try:
             value = np.asarray(result, dtype="float64")
         except (TypeError, ValueError):
             return report(
                 False,
-                f"accuracy(...) returned {type(result).__name__}; it should return a number.",
+                f"accuracy(...) returned {type(result).__name__}; it should "
+                "return a number.",
                 ACCURACY_HINT,
             )
         if value.size != 1:
             return report(
                 False,
-                f"accuracy(...) returned {value.size} values (with {shown}); it should return "
-                "one number.",
+                f"accuracy(...) returned {value.size} values (with {shown}); "
+                "it should return one number.",
                 "take the mean of the comparisons: np.mean(...).",
             )
         got, expected = (
@@ -132,12 +155,14 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
         if not np.isclose(got, expected):
             return report(
                 False,
-                f"accuracy(...) returned {got:.4g} with {shown}; expected {expected:.4g}.",
+                f"accuracy(...) returned {got:.4g} with {shown}; expected "
+                f"{expected:.4g}.",
                 _accuracy_hint(got, probabilities, labels),
             )
     return report(
         True,
-        "your accuracy matches Keras's definition (threshold 0.5) for column and flat inputs.",
+        "your accuracy matches Keras's definition (threshold 0.5) for column "
+        "and flat inputs.",
     )
 
 
@@ -171,11 +196,20 @@ def _shape_problem(model: Any) -> str | None:
             tuple(model.output_shape),
         )
     except (AttributeError, ValueError):
-        return "the model is not built yet: start it with keras.Input(shape=(2,))."
+        return (
+            "the model is not built yet: start it with "
+            "keras.Input(shape=(2,))."
+        )
     if input_shape != (None, 2):
-        return f"the model takes inputs of shape {input_shape}; each point has 2 coordinates: keras.Input(shape=(2,))."
+        return (
+            f"the model takes inputs of shape {input_shape}; each point has "
+            "2 coordinates: keras.Input(shape=(2,))."
+        )
     if output_shape != (None, 1):
-        return f'the model outputs shape {output_shape}; end with keras.layers.Dense(1, activation="sigmoid").'
+        return (
+            f"the model outputs shape {output_shape}; end with "
+            'keras.layers.Dense(1, activation="sigmoid").'
+        )
     return None
 
 
@@ -202,7 +236,8 @@ def smaller_network(
     if not isinstance(model, keras.Model):
         return report(
             False,
-            f"small_model should be a Keras model, got {type(model).__name__}.",
+            "small_model should be a Keras model, got "
+            f"{type(model).__name__}.",
             "use keras.Sequential([keras.Input(shape=(2,)), ...]).",
         )
     problem = _shape_problem(model)
@@ -212,9 +247,10 @@ def smaller_network(
     if params >= PAPER_PARAMS:
         return report(
             False,
-            f"your model has {params} parameters, not fewer than {PAPER_PARAMS}.",
-            "use fewer or narrower hidden layers; a Dense layer with n inputs and m units has "
-            "n·m + m parameters.",
+            f"your model has {params} parameters, not fewer than "
+            f"{PAPER_PARAMS}.",
+            "use fewer or narrower hidden layers; a Dense layer with n "
+            "inputs and m units has n·m + m parameters.",
         )
     x, y = circles_data()
     config.seed(seed)
@@ -230,7 +266,8 @@ def smaller_network(
     if not_sigmoid or scores.min() < 0 or scores.max() > 1:
         return report(
             False,
-            "the model's outputs are not probabilities (some fall outside 0…1).",
+            "the model's outputs are not probabilities (some fall outside "
+            "0…1).",
             'give the last layer activation="sigmoid".',
         )
     fresh.compile(
@@ -243,7 +280,8 @@ def smaller_network(
     except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
         return report(
             False,
-            f"training a copy of your model failed: {type(error).__name__}: {error}",
+            f"training a copy of your model failed: {type(error).__name__}: "
+            f"{error}",
         )
     predicted = (
         np.asarray(fresh(x, training=False)).reshape(-1) > 0.5
@@ -252,15 +290,16 @@ def smaller_network(
     if accuracy < SMALL_TARGET:
         return report(
             False,
-            f"{params} parameters, but only {accuracy:.1%} accuracy after {epochs} epochs "
-            f"(the target is {SMALL_TARGET:.0%}).",
-            "a circle needs a bent boundary: use ReLU hidden units, and enough of them (each ReLU unit "
-            "adds one straight edge; with very few, some may also 'die' and never switch on).",
+            f"{params} parameters, but only {accuracy:.1%} accuracy after "
+            f"{epochs} epochs (the target is {SMALL_TARGET:.0%}).",
+            "a circle needs a bent boundary: use ReLU hidden units, and "
+            "enough of them (each ReLU unit adds one straight edge; with "
+            "very few, some may also 'die' and never switch on).",
         )
     return report(
         True,
-        f"{params} parameters (fewer than {PAPER_PARAMS}) and {accuracy:.1%} accuracy on the "
-        f"circles after {epochs} full-batch epochs.",
+        f"{params} parameters (fewer than {PAPER_PARAMS}) and {accuracy:.1%} "
+        f"accuracy on the circles after {epochs} full-batch epochs.",
     )
 
 
@@ -270,13 +309,26 @@ def smaller_network(
 # shown after an answer.
 
 BOUNDARY_EXPLANATIONS = {
-    "a": "a circular boundary would not reach out to single training points, and the validation points come from "
-    "the same distribution as the training points: if the model had learned the circle, validation accuracy "
-    "would not fall while training accuracy rises.",
-    "b": "tens of thousands of parameters for 80 training points are enough to memorise them, noise and all. More "
-    "data, a smaller network, regularisation or stopping at the best validation score (early stopping) all help.",
-    "c": "a diverging run would make the TRAINING loss blow up; here training loss falls towards zero.",
-    "d": "the network is far larger than the chapter's 193-parameter one, which drew a circle easily.",
+    "a": (
+        "a circular boundary would not reach out to single training points, "
+        "and the validation points come from the same distribution as the "
+        "training points: if the model had learned the circle, validation "
+        "accuracy would not fall while training accuracy rises."
+    ),
+    "b": (
+        "tens of thousands of parameters for 80 training points are enough "
+        "to memorise them, noise and all. More data, a smaller network, "
+        "regularisation or stopping at the best validation score (early "
+        "stopping) all help."
+    ),
+    "c": (
+        "a diverging run would make the TRAINING loss blow up; here training "
+        "loss falls towards zero."
+    ),
+    "d": (
+        "the network is far larger than the chapter's 193-parameter one, "
+        "which drew a circle easily."
+    ),
 }
 
 

@@ -54,12 +54,18 @@ def _conv_layers(
 
 
 _LAYER_HINTS = {
-    "Conv2D": "a Conv2D layer has kernel height × width × input channels × filters weights, plus one bias per "
-    "filter; the input channels are the previous layer's filters.",
+    "Conv2D": (
+        "a Conv2D layer has kernel height × width × input channels × filters "
+        "weights, plus one bias per filter; the input channels are the "
+        "previous layer's filters."
+    ),
     "MaxPooling2D": "pooling has no weights at all.",
     "Flatten": "Flatten only reshapes.",
-    "Dense(100)": "the Dense layer gets one weight per flattened number per neuron, plus a bias per neuron; find the "
-    "side after the last pooling first: each 3×3 conv trims 2, each pooling halves (rounding down).",
+    "Dense(100)": (
+        "the Dense layer gets one weight per flattened number per neuron, "
+        "plus a bias per neuron; find the side after the last pooling first: "
+        "each 3×3 conv trims 2, each pooling halves (rounding down)."
+    ),
     "Dense(1)": "one neuron, 100 inputs, one bias.",
 }
 
@@ -82,13 +88,15 @@ def conv_parameters(
     except (TypeError, ValueError):
         return report(
             False,
-            "answer with a list of 9 numbers, one per layer (0 for pooling and Flatten).",
+            "answer with a list of 9 numbers, one per layer (0 for pooling "
+            "and Flatten).",
         )
     if len(values) != len(expected):
         return report(
             False,
-            f"the model has {len(expected)} layers ({', '.join(n for n, _, _ in rows)}); "
-            f"your list has {len(values)} numbers.",
+            f"the model has {len(expected)} layers "
+            f"({', '.join(n for n, _, _ in rows)}); your list has "
+            f"{len(values)} numbers.",
         )
     for (name, _, want), got in zip(rows, values):
         if got != want:
@@ -100,8 +108,8 @@ def conv_parameters(
             )
     return report(
         True,
-        f"{int(sum(expected)):,} parameters in all, {expected[-2]:,} of them in the first "
-        "Dense layer.",
+        f"{int(sum(expected)):,} parameters in all, {expected[-2]:,} of them "
+        "in the first Dense layer.",
     )
 
 
@@ -125,8 +133,9 @@ def feature_map_shapes(
         expected,
         name="the shapes",
         atol=0,
-        hint="a 3×3 convolution without padding gives n - 2 pixels per side and as many maps as "
-        "filters; a 2×2 pooling gives n // 2 and keeps the depth.",
+        hint="a 3×3 convolution without padding gives n - 2 pixels per side "
+        "and as many maps as filters; a 2×2 pooling gives n // 2 and "
+        "keeps the depth.",
     )
 
 
@@ -134,8 +143,10 @@ def which_augmentation(answer: Any) -> Verdict:
     """Check the augmentation that turned the example upside down (a vertical
     flip)."""
     explanations = {
-        "vertical flip": "a vertical flip mirrors top and bottom: the head ends up under the paws, a view no "
-        "photo of a pet shows.",
+        "vertical flip": (
+            "a vertical flip mirrors top and bottom: the head ends up under "
+            "the paws, a view no photo of a pet shows."
+        ),
         "rotation": "the rotation here is at most 30°, far from upside down.",
         "horizontal flip": "a horizontal flip swaps left and right; the pet stays upright.",
         "shift": "a shift moves the photo, it does not turn it over.",
@@ -168,7 +179,8 @@ def horizontal_flip_only(augment: Any) -> Verdict:
         modes = [getattr(f, "mode", None) for f in flips]
         return report(
             False,
-            f"its flips are {modes or 'none'}; keep one RandomFlip in mode 'horizontal'.",
+            f"its flips are {modes or 'none'}; keep one RandomFlip in mode "
+            "'horizontal'.",
             "pass flip='horizontal'.",
         )
     kinds = {type(layer).__name__ for layer in layers}
@@ -184,7 +196,8 @@ def horizontal_flip_only(augment: Any) -> Verdict:
         )
     return report(
         True,
-        "rotation, shifts, shear and zoom as in the paper; mirror images left–right only.",
+        "rotation, shifts, shear and zoom as in the paper; mirror images "
+        "left–right only.",
     )
 
 
@@ -230,7 +243,8 @@ def most_confident_mistakes(
         return report(
             False,
             f"the model gets photo {right[0]} right.",
-            "a mistake is a photo where (p_dog >= 0.5) differs from the label.",
+            "a mistake is a photo where (p_dog >= 0.5) differs from the "
+            "label.",
         )
     if sorted(chosen) != sorted(expected) and not np.allclose(
         sorted(confidence[chosen]), sorted(confidence[expected])
@@ -250,5 +264,6 @@ def most_confident_mistakes(
     return report(
         True,
         f"the worst: photo {worst}, a {['cat', 'dog'][y[worst]]} called "
-        f"{['cat', 'dog'][1 - y[worst]]} with {max(p[worst], 1 - p[worst]):.0%} confidence.",
+        f"{['cat', 'dog'][1 - y[worst]]} with "
+        f"{max(p[worst], 1 - p[worst]):.0%} confidence.",
     )

@@ -60,14 +60,16 @@ def conv_bn_params(total: Any, non_trainable: Any) -> Verdict:
     if got_total == want_total and got_fixed == want_fixed:
         return report(
             True,
-            f"{conv_only:,} in the convolution + {4 * BLOCK_FILTERS} in batch normalisation = "
-            f"{want_total:,}, of which {want_fixed} (moving mean and variance) are not trained.",
+            f"{conv_only:,} in the convolution + {4 * BLOCK_FILTERS} in "
+            f"batch normalisation = {want_total:,}, of which {want_fixed} "
+            "(moving mean and variance) are not trained.",
         )
     if got_total == conv_only:
         return report(
             False,
             f"total = {got_total:,.0f} counts only the convolution.",
-            "BatchNormalization keeps 4 numbers per channel: gamma, beta, moving mean, moving variance.",
+            "BatchNormalization keeps 4 numbers per channel: gamma, beta, "
+            "moving mean, moving variance.",
         )
     if got_total == conv_only - BLOCK_FILTERS + 4 * BLOCK_FILTERS:
         return report(
@@ -79,12 +81,14 @@ def conv_bn_params(total: Any, non_trainable: Any) -> Verdict:
         return report(
             False,
             f"total = {got_total:,.0f} is not the block's parameter count.",
-            "a 3×3 filter on 32 channels has 3·3·32 weights plus one bias; there are 64 filters.",
+            "a 3×3 filter on 32 channels has 3·3·32 weights plus one bias; "
+            "there are 64 filters.",
         )
     return report(
         False,
         f"non_trainable = {got_fixed:,.0f} is not right.",
-        "which of the four numbers per channel does the optimizer never update?",
+        "which of the four numbers per channel does the optimizer never "
+        "update?",
     )
 
 
@@ -111,8 +115,9 @@ def restored_epoch(answer: Any, val_loss: Sequence[float]) -> Verdict:
     if got == want:
         return report(
             True,
-            f"epoch {want} had the lowest validation loss ({min(val_loss):.4f}); "
-            "restore_best_weights put its weights back when training stopped.",
+            f"epoch {want} had the lowest validation loss "
+            f"({min(val_loss):.4f}); restore_best_weights put its weights "
+            "back when training stopped.",
         )
     if got == want - 1:
         return report(
@@ -124,12 +129,14 @@ def restored_epoch(answer: Any, val_loss: Sequence[float]) -> Verdict:
         return report(
             False,
             "that is the last epoch trained.",
-            "restore_best_weights=True does not keep the last weights: it goes back to the best epoch.",
+            "restore_best_weights=True does not keep the last weights: it "
+            "goes back to the best epoch.",
         )
     return report(
         False,
         f"epoch {got:.0f} did not have the lowest validation loss.",
-        "the callback monitors val_loss and keeps the epoch where it was lowest (mode 'min').",
+        "the callback monitors val_loss and keeps the epoch where it was "
+        "lowest (mode 'min').",
     )
 
 
@@ -138,8 +145,10 @@ def restored_epoch(answer: Any, val_loss: Sequence[float]) -> Verdict:
 
 AUC_OPTIONS = {
     "a": "99 % of the test images are classified correctly.",
-    "b": "For a random positive and a random negative example, the model gives the positive one the higher "
-    "score 99 % of the time.",
+    "b": (
+        "For a random positive and a random negative example, the model "
+        "gives the positive one the higher score 99 % of the time."
+    ),
     "c": "The model's probabilities are 99 % accurate (well calibrated).",
     "d": "The loss has fallen by 99 %.",
 }
@@ -153,11 +162,21 @@ def auc_meaning(answer: Any) -> Verdict:
         answer,
         "b",
         {
-            "a": "accuracy and AUC differ: the study has 90 % accuracy but AUC 0.99. AUC never picks a threshold.",
-            "b": "AUC is the area under the ROC curve: the chance that a random positive is ranked above a random "
-            "negative. On one-hot labels Keras pools every (image, class) pair into one such problem (a "
-            "micro-average), rather than averaging ten per-class curves.",
-            "c": "AUC only looks at the ranking of scores; multiplying every score by 0.5 keeps the same AUC.",
+            "a": (
+                "accuracy and AUC differ: the study has 90 % accuracy but "
+                "AUC 0.99. AUC never picks a threshold."
+            ),
+            "b": (
+                "AUC is the area under the ROC curve: the chance that a "
+                "random positive is ranked above a random negative. On "
+                "one-hot labels Keras pools every (image, class) pair into "
+                "one such problem (a micro-average), rather than averaging "
+                "ten per-class curves."
+            ),
+            "c": (
+                "AUC only looks at the ranking of scores; multiplying every "
+                "score by 0.5 keeps the same AUC."
+            ),
             "d": "AUC is not a statement about the loss.",
         },
         name="option",
@@ -221,7 +240,8 @@ def top_k_accuracy(fn: Callable[..., Any]) -> Verdict:
         fn,
         _cases(),
         name="top_k_accuracy",
-        hint="for each row, take the indices of the k largest probabilities (np.argsort of "
-        "-probabilities, first k columns) and ask whether the label is among them; "
-        "return the fraction of rows where it is.",
+        hint="for each row, take the indices of the k largest probabilities "
+        "(np.argsort of -probabilities, first k columns) and ask whether "
+        "the label is among them; return the fraction of rows where it "
+        "is.",
     )

@@ -66,7 +66,10 @@ def expected_output_shape(
 def _shape_hint(fn: Callable[..., Any]) -> str:
     """Recognise the usual slips on the exercise's first case (64x64 input, 5x5
     kernel, stride 2, no padding)."""
-    hint = "each side is (n - k + 2p) / s + 1, rounded down; the depth is the number of filters."
+    hint = (
+        "each side is (n - k + 2p) / s + 1, rounded down; the depth is the "
+        "number of filters."
+    )
     try:
         got = tuple(
             float(v)
@@ -80,16 +83,25 @@ def _shape_hint(fn: Callable[..., Any]) -> str:
         return "return three numbers: (height, width, channels)."
     side, _, depth = got
     if math.isclose(side, 30.5):
-        return "(64 - 5) / 2 + 1 = 30.5: a filter cannot stop half-way, so round the division down (use //)."
+        return (
+            "(64 - 5) / 2 + 1 = 30.5: a filter cannot stop half-way, so "
+            "round the division down (use //)."
+        )
     if side == 60:
-        return "you left out the stride: the filter moves s pixels at a time, so divide (n - k + 2p) by s."
+        return (
+            "you left out the stride: the filter moves s pixels at a time, "
+            "so divide (n - k + 2p) by s."
+        )
     if depth == 3:
         return (
-            "the depth of the output is the number of filters (each filter makes one feature map), "
-            "not the number of input channels."
+            "the depth of the output is the number of filters (each filter "
+            "makes one feature map), not the number of input channels."
         )
     if side == 32:
-        return "that is 'same' padding's answer; here the padding p is given, and with p = 0 the image shrinks."
+        return (
+            "that is 'same' padding's answer; here the padding p is given, "
+            "and with p = 0 the image shrinks."
+        )
     return hint
 
 
@@ -120,14 +132,19 @@ def conv_params(answer: Any) -> Verdict:
     64 channels."""
     k, c, f = PARAMS_KERNEL, PARAMS_IN_CHANNELS, PARAMS_FILTERS
     expected = k * k * c * f + f
-    hint = "each filter has k × k × (input channels) weights plus one bias; the layer has one filter per output."
+    hint = (
+        "each filter has k × k × (input channels) weights plus one bias; the "
+        "layer has one filter per output."
+    )
     wrong = {
-        k
-        * k
-        * c
-        * f: "you counted the weights but not the biases: each filter also has one bias.",
-        k * k * f
-        + f: "each filter spans ALL input channels: a 5×5 filter on 64 channels has 5 × 5 × 64 weights.",
+        k * k * c * f: (
+            "you counted the weights but not the biases: each filter also "
+            "has one bias."
+        ),
+        k * k * f + f: (
+            "each filter spans ALL input channels: a 5×5 filter on 64 "
+            "channels has 5 × 5 × 64 weights."
+        ),
         k * k * c + 1: "that is one filter; the layer has 128 of them.",
         k * c * f
         + f: "the kernel is 5 × 5, so k × k (25) weights per channel, not k.",
@@ -198,7 +215,10 @@ def _conv_hint(
 ) -> str:
     """Recognise a flipped kernel (textbook convolution) or a stride that was
     ignored."""
-    hint = "out[i, j, f] = sum of x[i*s : i*s + kh, j*s : j*s + kw, :] * kernels[:, :, :, f] over all three axes."
+    hint = (
+        "out[i, j, f] = sum of x[i*s : i*s + kh, j*s : j*s + kw, :] * "
+        "kernels[:, :, :, f] over all three axes."
+    )
     for (x, kernels, stride), expected in cases:
         try:
             got = np.asarray(fn(x, kernels, stride), dtype="float64")
@@ -210,16 +230,22 @@ def _conv_hint(
                 got, flipped, atol=1e-4
             ):
                 return (
-                    "you flipped the kernel (the textbook definition of convolution); Keras, like every deep "
-                    "learning library, computes cross-correlation: multiply without flipping."
+                    "you flipped the kernel (the textbook definition of "
+                    "convolution); Keras, like every deep learning library, "
+                    "computes cross-correlation: multiply without flipping."
                 )
         elif stride > 1:
             return (
-                f"with stride {stride} the output has {expected.shape[0]} rows, not {got.shape[0]}: move the "
-                f"window {stride} pixels at a time, and the last window must still fit inside the image."
+                f"with stride {stride} the output has {expected.shape[0]} "
+                f"rows, not {got.shape[0]}: move the window {stride} pixels "
+                "at a time, and the last window must still fit inside the "
+                "image."
             )
         else:
-            return f"the output should have shape {expected.shape}: (h - kh + 1, w - kw + 1, filters)."
+            return (
+                f"the output should have shape {expected.shape}: (h - kh + "
+                "1, w - kw + 1, filters)."
+            )
     return hint
 
 
@@ -236,7 +262,8 @@ def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
             False,
             "conv2d is still empty."
             if is_empty(fn)
-            else f"conv2d should be a function (def ...), got {type(fn).__name__}.",
+            else "conv2d should be a function (def ...), got "
+            f"{type(fn).__name__}.",
             "replace the ... with your function.",
         )
     cases = conv_cases()
@@ -244,7 +271,10 @@ def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
         return report(False, "conv2d returns None.", NONE_HINT)
     hint = _conv_hint(fn, cases)
     for (x, kernels, stride), expected in cases:
-        shown = f"conv2d(x of shape {x.shape}, kernels of shape {kernels.shape}, stride={stride})"
+        shown = (
+            f"conv2d(x of shape {x.shape}, kernels of shape {kernels.shape}, "
+            f"stride={stride})"
+        )
         try:
             got = np.asarray(fn(x, kernels, stride), dtype="float64")
         except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
@@ -254,7 +284,8 @@ def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
         if got.shape != expected.shape:
             return report(
                 False,
-                f"{shown} returned shape {got.shape}, Keras gives {expected.shape}.",
+                f"{shown} returned shape {got.shape}, Keras gives "
+                f"{expected.shape}.",
                 hint,
             )
         if not np.allclose(got, expected, rtol=1e-4, atol=1e-4):
@@ -266,10 +297,12 @@ def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
             )
             return report(
                 False,
-                f"{shown}: out{list(where)} = {got[where]:.4f}, Keras gives {expected[where]:.4f}.",
+                f"{shown}: out{list(where)} = {got[where]:.4f}, Keras gives "
+                f"{expected[where]:.4f}.",
                 hint,
             )
     return report(
         True,
-        f"conv2d matches keras.layers.Conv2D on all {len(cases)} random inputs.",
+        f"conv2d matches keras.layers.Conv2D on all {len(cases)} random "
+        "inputs.",
     )

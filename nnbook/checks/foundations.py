@@ -40,17 +40,29 @@ def neuron_output(answer: Any) -> Verdict:
     z = float(NEURON_X @ NEURON_W)
     expected = float(_sigmoid(z + NEURON_B))
     value = None if is_empty(answer) else np.asarray(answer, dtype="float64")
-    hint = "compute z = x · w + b (a dot product plus the bias), then y = 1 / (1 + e^(-z))."
+    hint = (
+        "compute z = x · w + b (a dot product plus the bias), then y = 1 / "
+        "(1 + e^(-z))."
+    )
     if value is not None and value.size == 1:
         got = float(value.reshape(-1)[0])
         if math.isclose(got, z + NEURON_B, rel_tol=1e-3):
-            hint = f"{got:.4g} is the weighted sum z; the neuron's output is the activation applied to it, sigmoid(z)."
+            hint = (
+                f"{got:.4g} is the weighted sum z; the neuron's output is "
+                "the activation applied to it, sigmoid(z)."
+            )
         elif math.isclose(got, float(_sigmoid(z)), rel_tol=1e-3):
             hint = "you left out the bias b: z = x · w + b."
         elif got in (0.0, 1.0):
-            hint = "that is a step function's output; this neuron uses the sigmoid."
+            hint = (
+                "that is a step function's output; this neuron uses the "
+                "sigmoid."
+            )
     elif value is not None and value.size == NEURON_X.size:
-        hint = "you multiplied element by element; the weighted sum adds those products up (np.dot or @)."
+        hint = (
+            "you multiplied element by element; the weighted sum adds those "
+            "products up (np.dot or @)."
+        )
     return check_close(answer, expected, name="y", hint=hint)
 
 
@@ -101,15 +113,19 @@ def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> Verdict:
     """Exercise: ``fn(z) = sigmoid(z) * (1 - sigmoid(z))`` elementwise."""
     if _returns_nothing(fn, "sigmoid_derivative"):
         return Verdict(False)
-    hint = "the derivative is written in terms of the sigmoid's OUTPUT: s = sigmoid(z), then s * (1 - s)."
+    hint = (
+        "the derivative is written in terms of the sigmoid's OUTPUT: s = "
+        "sigmoid(z), then s * (1 - s)."
+    )
     if callable(fn):
         try:
             if np.isclose(
                 float(fn(np.array(0.0))), 0.0
             ):  # the common slip z * (1 - z)
                 hint = (
-                    "at z = 0 the derivative is 0.25 (the steepest point); did you write z * (1 - z) "
-                    "instead of s * (1 - s) with s = sigmoid(z)?"
+                    "at z = 0 the derivative is 0.25 (the steepest point); "
+                    "did you write z * (1 - z) instead of s * (1 - s) with s "
+                    "= sigmoid(z)?"
                 )
         except Exception:  # noqa: BLE001 - check_function reports the error itself
             pass
@@ -132,13 +148,22 @@ def gradient_step(answer: Any) -> Verdict:
     if not is_empty(answer) and np.size(answer) == 1:
         got = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
         if math.isclose(got, GD_START + GD_LEARNING_RATE * gradient):
-            hint = "you stepped uphill: gradient descent SUBTRACTS learning_rate * gradient."
+            hint = (
+                "you stepped uphill: gradient descent SUBTRACTS "
+                "learning_rate * gradient."
+            )
         elif math.isclose(got, GD_START - gradient):
-            hint = "you forgot to multiply the gradient by the learning rate (0.1)."
+            hint = (
+                "you forgot to multiply the gradient by the learning rate "
+                "(0.1)."
+            )
         elif math.isclose(got, gradient) or math.isclose(
             got, GD_LEARNING_RATE * gradient
         ):
-            hint = "that is (a multiple of) the gradient, not the new position: x_new = x - learning_rate * f'(x)."
+            hint = (
+                "that is (a multiple of) the gradient, not the new position: "
+                "x_new = x - learning_rate * f'(x)."
+            )
     return check_close(answer, expected, name="x_new", hint=hint)
 
 
@@ -146,21 +171,51 @@ ACTIVATION_TASKS: dict[str, tuple[str, dict[str, str]]] = {
     "hidden layers of a deep network": (
         "relu",
         {
-            "relu": "ReLU: cheap, and its gradient is 1 for positive inputs, so it does not vanish through many layers.",
-            "sigmoid": "sigmoids in many hidden layers make gradients vanish (their slope is at most 0.25).",
-            "tanh": "tanh works, but its slope also vanishes for large |z|; ReLU is the usual default in deep nets.",
-            "softmax": "softmax turns a whole layer into one probability distribution: an output-layer tool.",
-            "linear": "stacked linear layers collapse into one linear map: the network could not learn curves.",
-            "step": "the step function's gradient is zero everywhere: gradient descent cannot train it.",
+            "relu": (
+                "ReLU: cheap, and its gradient is 1 for positive inputs, so "
+                "it does not vanish through many layers."
+            ),
+            "sigmoid": (
+                "sigmoids in many hidden layers make gradients vanish (their "
+                "slope is at most 0.25)."
+            ),
+            "tanh": (
+                "tanh works, but its slope also vanishes for large |z|; ReLU "
+                "is the usual default in deep nets."
+            ),
+            "softmax": (
+                "softmax turns a whole layer into one probability "
+                "distribution: an output-layer tool."
+            ),
+            "linear": (
+                "stacked linear layers collapse into one linear map: the "
+                "network could not learn curves."
+            ),
+            "step": (
+                "the step function's gradient is zero everywhere: gradient "
+                "descent cannot train it."
+            ),
         },
     ),
     "output: probability that an e-mail is spam": (
         "sigmoid",
         {
-            "sigmoid": "sigmoid squashes one score into a probability between 0 and 1.",
-            "softmax": "softmax also works with two output units, but one sigmoid unit is the standard for yes/no.",
-            "relu": "ReLU's output is not bounded by 1, so it is not a probability.",
-            "linear": "a linear output can be negative or above 1: not a probability.",
+            "sigmoid": (
+                "sigmoid squashes one score into a probability between 0 and "
+                "1."
+            ),
+            "softmax": (
+                "softmax also works with two output units, but one sigmoid "
+                "unit is the standard for yes/no."
+            ),
+            "relu": (
+                "ReLU's output is not bounded by 1, so it is not a "
+                "probability."
+            ),
+            "linear": (
+                "a linear output can be negative or above 1: not a "
+                "probability."
+            ),
             "tanh": "tanh's output lies in (-1, 1), not in (0, 1).",
             "step": "a step gives a hard 0/1 and no gradient to learn from.",
         },
@@ -168,11 +223,20 @@ ACTIVATION_TASKS: dict[str, tuple[str, dict[str, str]]] = {
     "output: which of 10 digits is in an image": (
         "softmax",
         {
-            "softmax": "softmax gives 10 probabilities that add up to 1, one per class.",
-            "sigmoid": "ten sigmoids give ten independent yes/no answers that need not add up to 1 "
-            "(right for multi-label tasks, not for one-of-ten).",
+            "softmax": (
+                "softmax gives 10 probabilities that add up to 1, one per "
+                "class."
+            ),
+            "sigmoid": (
+                "ten sigmoids give ten independent yes/no answers that need "
+                "not add up to 1 (right for multi-label tasks, not for "
+                "one-of-ten)."
+            ),
             "relu": "ReLU outputs are not probabilities.",
-            "linear": "linear outputs are scores (logits), not probabilities; softmax turns them into probabilities.",
+            "linear": (
+                "linear outputs are scores (logits), not probabilities; "
+                "softmax turns them into probabilities."
+            ),
             "tanh": "tanh outputs are not probabilities.",
             "step": "a step gives no gradient to learn from.",
         },
@@ -180,9 +244,15 @@ ACTIVATION_TASKS: dict[str, tuple[str, dict[str, str]]] = {
     "output: the price of a house": (
         "linear",
         {
-            "linear": "a regression output should be free to take any value: no squashing.",
-            "relu": "ReLU would work for non-negative prices but clips gradients for negative outputs; linear is the "
-            "standard regression output.",
+            "linear": (
+                "a regression output should be free to take any value: no "
+                "squashing."
+            ),
+            "relu": (
+                "ReLU would work for non-negative prices but clips gradients "
+                "for negative outputs; linear is the standard regression "
+                "output."
+            ),
             "sigmoid": "a sigmoid output lies between 0 and 1: no house price does.",
             "tanh": "a tanh output lies between -1 and 1.",
             "softmax": "softmax outputs probabilities of classes, not a quantity.",
@@ -201,8 +271,8 @@ def pick_activations(answers: Any) -> Verdict:
         return report(
             False,
             "answers should be a dict {task: activation name}.",
-            "fill in each ... in the dict with one of 'linear', 'step', 'sigmoid', 'tanh', 'relu', "
-            "'softmax'.",
+            "fill in each ... in the dict with one of 'linear', 'step', "
+            "'sigmoid', 'tanh', 'relu', 'softmax'.",
         )
     results = []
     for task, (correct, explanations) in ACTIVATION_TASKS.items():
@@ -224,16 +294,22 @@ def steps_per_epoch(
     """Exercise: how many updates one epoch of ``examples`` makes with
     ``batch_size`` (the last batch is partial)."""
     expected = math.ceil(examples / batch_size)
-    hint = f"one update per batch; {examples} examples in batches of {batch_size}."
+    hint = (
+        f"one update per batch; {examples} examples in batches of "
+        f"{batch_size}."
+    )
     if not is_empty(answer) and np.size(answer) == 1:
         got = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
         if got == examples // batch_size:
             hint = (
-                f"{examples} / {batch_size} is not a whole number: the leftover examples form one more, "
-                f"smaller batch (round up)."
+                f"{examples} / {batch_size} is not a whole number: the "
+                "leftover examples form one more, smaller batch (round up)."
             )
         elif math.isclose(got, examples / batch_size):
-            hint = "a number of steps is a whole number: the leftover examples form one more, smaller batch."
+            hint = (
+                "a number of steps is a whole number: the leftover examples "
+                "form one more, smaller batch."
+            )
         elif got == examples * batch_size:
             hint = (
                 "divide, do not multiply: each step uses batch_size examples."

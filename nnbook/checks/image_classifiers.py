@@ -30,13 +30,23 @@ LOSSES = (
 """The options of the loss exercise, as Keras names the loss classes."""
 
 _LOSS_WHY = {
-    "SparseCategoricalCrossentropy": "it takes each label as one integer class index (0..9), "
-    "e.g. y = [3, 0, 7].",
-    "CategoricalCrossentropy": "it takes each label as a one-hot vector, e.g. 3 -> [0, 0, 0, 1, 0, 0, 0, 0, 0, 0].",
-    "BinaryCrossentropy": "that is for one yes/no output (or several independent ones, each with a sigmoid); "
-    "here exactly one of 10 classes is right, so the outputs compete through a softmax.",
-    "MeanSquaredError": "that is for regression; for classes, cross-entropy punishes a confident wrong guess "
-    "much harder and gives stronger gradients.",
+    "SparseCategoricalCrossentropy": (
+        "it takes each label as one integer class index (0..9), e.g. y = [3, "
+        "0, 7]."
+    ),
+    "CategoricalCrossentropy": (
+        "it takes each label as a one-hot vector, e.g. 3 -> [0, 0, 0, 1, 0, "
+        "0, 0, 0, 0, 0]."
+    ),
+    "BinaryCrossentropy": (
+        "that is for one yes/no output (or several independent ones, each "
+        "with a sigmoid); here exactly one of 10 classes is right, so the "
+        "outputs compete through a softmax."
+    ),
+    "MeanSquaredError": (
+        "that is for regression; for classes, cross-entropy punishes a "
+        "confident wrong guess much harder and gives stronger gradients."
+    ),
 }
 
 
@@ -51,14 +61,20 @@ def dense_parameters(
     """
     expected = inputs * units + units
     hints = {
-        inputs
-        * units: f"that counts the {inputs:,} × {units} weights; each of the {units} neurons also has a bias.",
-        inputs
-        + units: "each neuron has its own weight for every input, so multiply rather than add.",
+        inputs * units: (
+            f"that counts the {inputs:,} × {units} weights; each of the "
+            f"{units} neurons also has a bias."
+        ),
+        inputs + units: (
+            "each neuron has its own weight for every input, so multiply "
+            "rather than add."
+        ),
         inputs * units
         + inputs: "there is one bias per neuron (per output), not one per input.",
-        28 * units
-        + units: "Flatten turns a 28×28 image into 28 × 28 = 784 numbers; every one of them is an input.",
+        28 * units + units: (
+            "Flatten turns a 28×28 image into 28 × 28 = 784 numbers; every "
+            "one of them is an input."
+        ),
     }
     hint = hint_for_number(answer, hints)
     return check_close(
@@ -96,7 +112,8 @@ def _loss_choice(answer: Any, correct: str, labels: str) -> bool:
             "CategoricalCrossentropy",
         ):
             explanations[loss] = (
-                f"close, but {loss} is the other form: {why} Your labels are {labels}."
+                f"close, but {loss} is the other form: {why} Your labels are "
+                f"{labels}."
             )
         else:
             explanations[loss] = why
@@ -148,8 +165,10 @@ def misclassified(
         else:
             return report(
                 False,
-                f"the index should be one whole number, got {type(index).__name__}.",
-                "np.flatnonzero(...) returns an array: take one element of it, e.g. [0].",
+                "the index should be one whole number, got "
+                f"{type(index).__name__}.",
+                "np.flatnonzero(...) returns an array: take one element of "
+                "it, e.g. [0].",
             )
     predictions, labels = (
         np.asarray(predictions),
@@ -164,7 +183,8 @@ def misclassified(
         return report(
             False,
             f"there are {len(guesses)} predictions but {len(labels)} labels.",
-            "pass the predictions and labels of the same images (the test set).",
+            "pass the predictions and labels of the same images (the test "
+            "set).",
         )
     index = int(index)
     if not 0 <= index < len(labels):
@@ -181,11 +201,13 @@ def misclassified(
     if guess == truth:
         return report(
             False,
-            f"the model gets image {index} right: it guesses {name(guess)}, the label too.",
-            "compare the argmax of the predictions with the labels for all images at once, and "
-            "keep the indices where they differ.",
+            f"the model gets image {index} right: it guesses {name(guess)}, "
+            "the label too.",
+            "compare the argmax of the predictions with the labels for all "
+            "images at once, and keep the indices where they differ.",
         )
     return report(
         True,
-        f"image {index} is a {name(truth)}, but the model guesses {name(guess)}.",
+        f"image {index} is a {name(truth)}, but the model guesses "
+        f"{name(guess)}.",
     )

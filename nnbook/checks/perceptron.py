@@ -43,7 +43,8 @@ def _vector(answer: Any, name: str, size: int) -> np.ndarray | None:
     if value.size != size:
         report(
             False,
-            f"{name} should hold {size} number{'s' if size > 1 else ''}, got shape {value.shape}.",
+            f"{name} should hold {size} number{'s' if size > 1 else ''}, got "
+            f"shape {value.shape}.",
         )
         return None
     return value.reshape(size)
@@ -67,13 +68,14 @@ def _gate(
             )
             return report(
                 False,
-                f"for input x = {x} your perceptron outputs {got} ({_Z_FORMULA[x]} = {z:.3g}), but {gate} "
-                f"gives {want}.",
+                f"for input x = {x} your perceptron outputs {got} "
+                f"({_Z_FORMULA[x]} = {z:.3g}), but {gate} gives {want}.",
                 f"there {_Z_FORMULA[x]} must be {need}. {hint}",
             )
     return report(
         True,
-        f"w = {np.round(w, 4).tolist()}, b = {b[0]:.4g} computes {gate} on all four inputs.",
+        f"w = {np.round(w, 4).tolist()}, b = {b[0]:.4g} computes {gate} on "
+        "all four inputs.",
     )
 
 
@@ -85,7 +87,8 @@ def or_gate(weights: Any, bias: Any) -> Verdict:
         bias,
         OR_TABLE,
         "OR",
-        "OR is 0 only for (0, 0): a negative bias keeps it off, and each weight alone must beat the bias.",
+        "OR is 0 only for (0, 0): a negative bias keeps it off, and each "
+        "weight alone must beat the bias.",
     )
 
 
@@ -97,7 +100,8 @@ def nand_gate(weights: Any, bias: Any) -> Verdict:
         bias,
         NAND_TABLE,
         "NAND",
-        "NAND is AND turned upside down: try the negatives of an AND perceptron's weights and bias.",
+        "NAND is AND turned upside down: try the negatives of an AND "
+        "perceptron's weights and bias.",
     )
 
 
@@ -112,8 +116,10 @@ def epochs_prediction(
     if measured is None:
         return report(
             False,
-            "the run never reached the target, so there is nothing to compare with.",
-            "train for more epochs (raise the epoch count) and run the cell again.",
+            "the run never reached the target, so there is nothing to "
+            "compare with.",
+            "train for more epochs (raise the epoch count) and run the cell "
+            "again.",
         )
     if (
         value.size != 1
@@ -128,23 +134,27 @@ def epochs_prediction(
     if off <= tolerance:
         return report(
             True,
-            f"you predicted {number:g} epochs; the run needed {measured} ({off:.0%} off).",
+            f"you predicted {number:g} epochs; the run needed {measured} "
+            f"({off:.0%} off).",
         )
     direction = "too many" if number > measured else "too few"
     return report(
         False,
-        f"{number:g} epochs is {direction}: it is more than {tolerance:.0%} away from what "
-        "the run needed.",
-        "compare the two runs above: a 50 times smaller learning rate (0.5 → 0.01) needed about 50 "
-        "times more epochs. Adam's steps are roughly the learning rate in size, so the epochs needed "
-        "scale like 1 / learning rate.",
+        f"{number:g} epochs is {direction}: it is more than {tolerance:.0%} "
+        "away from what the run needed.",
+        "compare the two runs above: a 50 times smaller learning rate (0.5 → "
+        "0.01) needed about 50 times more epochs. Adam's steps are roughly "
+        "the learning rate in size, so the epochs needed scale like 1 / "
+        "learning rate.",
     )
 
 
 XOR_REASONS = {
     "a": "The learning rate is too small, so training is too slow.",
-    "b": "One perceptron draws a single straight line, and no straight line puts XOR's two 1s on one side and "
-    "its two 0s on the other.",
+    "b": (
+        "One perceptron draws a single straight line, and no straight line "
+        "puts XOR's two 1s on one side and its two 0s on the other."
+    ),
     "c": "It needs more epochs: XOR is harder than AND.",
     "d": "The step activation has no useful gradient.",
 }
@@ -155,13 +165,25 @@ fail on XOR?"."""
 def xor_reason(answer: Any) -> Verdict:
     """Check the multiple-choice answer (a letter of :data:`XOR_REASONS`)."""
     explanations = {
-        "a": "no learning rate helps: the perceptron rule keeps making mistakes on XOR at any learning rate, and "
-        "the Keras neuron stalls at the same loss with any of them.",
-        "b": "the decision boundary of one neuron is the line w₁x₁ + w₂x₂ + b = 0, and XOR's classes sit on "
-        "opposite corners of the square, so any line leaves at least one of the four points on the wrong "
-        "side: 3 out of 4 (75 %) is the best possible.",
-        "c": "more epochs do not help: the errors per epoch never reach zero however long it trains.",
-        "d": "the Keras neuron uses a smooth sigmoid with a perfectly good gradient, and it fails on XOR too.",
+        "a": (
+            "no learning rate helps: the perceptron rule keeps making "
+            "mistakes on XOR at any learning rate, and the Keras neuron "
+            "stalls at the same loss with any of them."
+        ),
+        "b": (
+            "the decision boundary of one neuron is the line w₁x₁ + w₂x₂ + b "
+            "= 0, and XOR's classes sit on opposite corners of the square, "
+            "so any line leaves at least one of the four points on the wrong "
+            "side: 3 out of 4 (75 %) is the best possible."
+        ),
+        "c": (
+            "more epochs do not help: the errors per epoch never reach zero "
+            "however long it trains."
+        ),
+        "d": (
+            "the Keras neuron uses a smooth sigmoid with a perfectly good "
+            "gradient, and it fails on XOR too."
+        ),
     }
     return check_choice(answer, "b", explanations, name="your answer")
 
@@ -176,7 +198,8 @@ def _layer(
         report(
             False,
             f"{name} should have shape {shape}, got {value.shape}.",
-            "two inputs feed two hidden units, and two hidden units feed one output.",
+            "two inputs feed two hidden units, and two hidden units feed one "
+            "output.",
         )
         return None
     return value.reshape(shape)
@@ -214,10 +237,11 @@ def xor_network(
         if got != want:
             return report(
                 False,
-                f"for input x = {x} the hidden units output h = {h.tolist()} and the network "
-                f"outputs {got}, but XOR gives {want}.",
-                "make hidden unit 1 an OR gate and hidden unit 2 a NAND gate (your answers above, as "
-                "the columns of hidden_weights), then let the output unit compute the AND of the two.",
+                f"for input x = {x} the hidden units output h = {h.tolist()} "
+                f"and the network outputs {got}, but XOR gives {want}.",
+                "make hidden unit 1 an OR gate and hidden unit 2 a NAND gate "
+                "(your answers above, as the columns of hidden_weights), "
+                "then let the output unit compute the AND of the two.",
             )
     return report(
         True, "your two-layer network computes XOR on all four inputs."

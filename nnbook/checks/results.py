@@ -72,13 +72,15 @@ def best_setting(answer: Any, runs: Runs) -> Verdict:
     if not isinstance(answer, (tuple, list)) or len(answer) != width:
         return report(
             False,
-            f"give {width} values in a tuple: (model, augmentation, learning rate, epoch).",
+            f"give {width} values in a tuple: (model, augmentation, learning "
+            "rate, epoch).",
         )
     best, cells = best_cells(runs)
     if any(all(_same(a, c) for a, c in zip(answer, cell)) for cell in cells):
         return report(
             True,
-            f"that cell reaches {best:.1%} validation accuracy, the best of the whole grid.",
+            f"that cell reaches {best:.1%} validation accuracy, the best of "
+            "the whole grid.",
         )
     key, epoch = tuple(answer[:-1]), answer[-1]
     match = next(
@@ -96,20 +98,28 @@ def best_setting(answer: Any, runs: Runs) -> Verdict:
     ):
         return report(
             False,
-            f"epoch {epoch!r} is not an epoch of that run (1 to {len(accuracies)}).",
+            f"epoch {epoch!r} is not an epoch of that run (1 to "
+            f"{len(accuracies)}).",
         )
     got = accuracies[int(epoch) - 1]
     same_run = [
         cell for cell in cells if all(_same(a, b) for a, b in zip(key, cell))
     ]
     hint = (
-        "right run, wrong epoch: the brightest square of that row is at another epoch."
+        (
+            "right run, wrong epoch: the brightest square of that row is at "
+            "another epoch."
+        )
         if same_run
-        else "look for the single brightest square over all four heat maps, then read its row and column."
+        else (
+            "look for the single brightest square over all four heat maps, "
+            "then read its row and column."
+        )
     )
     return report(
         False,
-        f"that cell has {got:.1%} validation accuracy; the best cell has {best:.1%}.",
+        f"that cell has {got:.1%} validation accuracy; the best cell has "
+        f"{best:.1%}.",
         hint,
     )
 
@@ -140,7 +150,8 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
         return report(
             False,
             f"{answer!r} is not two epochs.",
-            "write (epoch of lowest validation loss, epoch of best validation accuracy).",
+            "write (epoch of lowest validation loss, epoch of best "
+            "validation accuracy).",
         )
     logs = _logs(history)
     losses, accuracies = (
@@ -152,7 +163,8 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
     if loss_epoch is None or accuracy_epoch is None:
         return report(
             False,
-            f"the run has epochs 1 to {n}; write two whole numbers in that range.",
+            f"the run has epochs 1 to {n}; write two whole numbers in that "
+            "range.",
         )
     want_loss = int(np.argmin(losses)) + 1
     best = float(accuracies.max())
@@ -165,9 +177,10 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
         return report(
             True,
             f"the validation loss is lowest after epoch {loss_epoch} "
-            f"({losses[loss_epoch - 1]:.3f}), yet the accuracy is best after epoch "
-            f"{accuracy_epoch} ({accuracies[accuracy_epoch - 1]:.1%}): the loss also counts "
-            "how sure each answer is, and the network grows over-confident.",
+            f"({losses[loss_epoch - 1]:.3f}), yet the accuracy is best after "
+            f"epoch {accuracy_epoch} ({accuracies[accuracy_epoch - 1]:.1%}): "
+            "the loss also counts how sure each answer is, and the network "
+            "grows over-confident.",
         )
     if (accuracy_epoch, loss_epoch) == (
         want_loss,
@@ -176,25 +189,35 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
         return report(
             False,
             "the two epochs are swapped.",
-            "first the epoch of lowest validation loss, then the epoch of best validation accuracy.",
+            "first the epoch of lowest validation loss, then the epoch of "
+            "best validation accuracy.",
         )
     if not loss_right:
         if loss_epoch == want_loss - 1:
             return report(
                 False,
-                f"epoch {loss_epoch} is one too early for the lowest validation loss.",
-                "epochs count from 1 on the plots; a Python index counts from 0 (np.argmin + 1).",
+                f"epoch {loss_epoch} is one too early for the lowest "
+                "validation loss.",
+                "epochs count from 1 on the plots; a Python index counts "
+                "from 0 (np.argmin + 1).",
             )
         return report(
             False,
-            f"the validation loss after epoch {loss_epoch} is {losses[loss_epoch - 1]:.3f}, "
-            "not the lowest.",
-            "use the explorer: move the epochs slider and watch the orange validation loss curve.",
+            f"the validation loss after epoch {loss_epoch} is "
+            f"{losses[loss_epoch - 1]:.3f}, not the lowest.",
+            "use the explorer: move the epochs slider and watch the orange "
+            "validation loss curve.",
         )
     hint = (
-        "the lowest loss is not where the accuracy peaks: look at the accuracy panel, not the loss panel."
+        (
+            "the lowest loss is not where the accuracy peaks: look at the "
+            "accuracy panel, not the loss panel."
+        )
         if accuracy_epoch == loss_epoch
-        else "move the epochs slider and watch the orange validation accuracy curve."
+        else (
+            "move the epochs slider and watch the orange validation accuracy "
+            "curve."
+        )
     )
     return report(
         False,
@@ -234,8 +257,9 @@ def slower_rate_prediction(answer: Any, slow_run: Any) -> Verdict:
     if choice in accepted:
         return report(
             True,
-            "each update moves the weights about ten times less, so in the same epochs the network "
-            "gets a shorter way down the loss: its curves look like the slow run's, stretched out.",
+            "each update moves the weights about ten times less, so in the "
+            "same epochs the network gets a shorter way down the loss: its "
+            "curves look like the slow run's, stretched out.",
         )
     why = (
         "the slowest recorded run was still improving at its last epoch"
@@ -244,7 +268,8 @@ def slower_rate_prediction(answer: Any, slow_run: Any) -> Verdict:
     )
     return report(
         False,
-        f"{why}; a ten times smaller step cannot learn more in the same number of epochs.",
-        "Adam's step size is roughly the learning rate: compare how the 1e-4 and 1e-3 rows of the heat "
-        "map brighten.",
+        f"{why}; a ten times smaller step cannot learn more in the same "
+        "number of epochs.",
+        "Adam's step size is roughly the learning rate: compare how the 1e-4 "
+        "and 1e-3 rows of the heat map brighten.",
     )

@@ -81,8 +81,7 @@ SOURCES: dict[str, tuple[Remote, ...]] = {
     # Face copy serves the same tarball (23,708 faces) directly.
     "utkface": (
         Remote(
-            "https://huggingface.co/datasets/py97/UTKFace-Cropped/resolve/main/"
-            "UTKFace.tar.gz",
+            "https://huggingface.co/datasets/py97/UTKFace-Cropped/resolve/main/UTKFace.tar.gz",
             "ae1a16905fbd795db921ff1d940df9cc",
             "UTKFace.tar.gz",
         ),
