@@ -7,9 +7,11 @@ the value in a code cell::
     nnbook.glue("conv_accuracy", accuracy)
 
 and the markdown cell pastes it, formatted:
-``{glue:text}`conv_accuracy:.1%``` (another page of the book can paste it too: ``{glue:text}`../06_cats_vs_dogs/cats_vs_dogs.ipynb::conv_accuracy:.1%```). The output written here is exactly what ``myst_nb.glue``
-writes, so the book build reads it; in Colab, where myst-nb is not installed,
-the cell still runs and the notebook simply carries the value.
+``{glue:text}`conv_accuracy:.1%``` (another page of the book can paste it too:
+``{glue:text}`../06_cats_vs_dogs/cats_vs_dogs.ipynb::conv_accuracy:.1%```).
+The output written here is exactly what ``myst_nb.glue`` writes, so the book
+build reads it; in Colab, where myst-nb is not installed, the cell still runs
+and the notebook simply carries the value.
 """
 
 from __future__ import annotations

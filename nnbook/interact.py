@@ -13,7 +13,9 @@ those, :func:`parameter_explorer` takes a ``draw(value)`` function and
 Typical use in a notebook (the last line of a cell displays it)::
 
     def draw(learning_rate: float) -> Plot: ...
-    nnbook.interact.parameter_explorer(draw, [0.01, 0.1, 1.0], "learning rate", log=True)
+    nnbook.interact.parameter_explorer(
+        draw, [0.01, 0.1, 1.0], "learning rate", log=True
+    )
 """
 
 from __future__ import annotations

@@ -21,8 +21,14 @@ from typing import Callable, Sequence
 import numpy as np
 
 
-def bootstrap_ci(values: np.ndarray, statistic: Callable[[np.ndarray], float] = np.mean, *, level: float = 0.95,
-                 n_resamples: int = 2_000, seed: int = 0) -> tuple[float, float]:  # fmt: skip
+def bootstrap_ci(
+    values: np.ndarray,
+    statistic: Callable[[np.ndarray], float] = np.mean,
+    *,
+    level: float = 0.95,
+    n_resamples: int = 2_000,
+    seed: int = 0,
+) -> tuple[float, float]:
     """Return the percentile bootstrap interval ``(low, high)`` of
     ``statistic(values)``.
 
@@ -96,8 +102,15 @@ def _mcnemar_exact(a_only: int, b_only: int) -> float:
     return float(min(1.0, 2 * tail))
 
 
-def paired_comparison(a: np.ndarray, b: np.ndarray, *, lower_is_better: bool = False, level: float = 0.95,
-                      n_resamples: int = 2_000, seed: int = 0) -> PairedComparison:  # fmt: skip
+def paired_comparison(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    lower_is_better: bool = False,
+    level: float = 0.95,
+    n_resamples: int = 2_000,
+    seed: int = 0,
+) -> PairedComparison:
     """Compare two models on the same examples: ``a`` and ``b`` hold one score
     per example, in the same order.
 
@@ -184,8 +197,15 @@ class GroupError:
     high: float
 
 
-def group_errors(errors: np.ndarray, groups: np.ndarray, names: Sequence[str], *, attribute: str = "group",
-                 level: float = 0.95, seed: int = 0) -> list[GroupError]:  # fmt: skip
+def group_errors(
+    errors: np.ndarray,
+    groups: np.ndarray,
+    names: Sequence[str],
+    *,
+    attribute: str = "group",
+    level: float = 0.95,
+    seed: int = 0,
+) -> list[GroupError]:
     """Return one :class:`GroupError` per group index ``0..len(names)-1`` that
     has examples.
 

@@ -4,8 +4,10 @@ model web (chapter 10).
 A chapter that trains a model worth serving saves it next to its notebook,
 git-ignored::
 
-    models/NAME.keras           # the Keras 3 model file (architecture + weights + optimizer, one file)
-    models/NAME.classes.json    # a JSON list of class names, e.g. ["cat", "dog"]
+    # the Keras 3 model file (architecture + weights + optimizer, one file)
+    models/NAME.keras
+    # a JSON list of class names, e.g. ["cat", "dog"]
+    models/NAME.classes.json
 
 The model alone says what it expects: its ``input_shape`` gives the image size
 and channels (1 = grayscale, 3 = RGB), and it takes exactly what

@@ -139,10 +139,9 @@ def describe(figure: Figure) -> str:
     for ax in figure.axes:
         if not ax.get_visible() or ax.get_label() == "<colorbar>":
             continue
+        titles = (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
         title = " ".join(
-            t.get_text().strip()
-            for t in (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
-            if t.get_text().strip()
+            t.get_text().strip() for t in titles if t.get_text().strip()
         )
         axis = [
             f"{name}: {label}"
@@ -640,9 +639,15 @@ def model_graph(model: Any, *, title: str | None = None) -> Plot:
     multi-input model and where they join are visible. Returns a :class:`Plot`.
     """
     layers = list(model.layers)
-    parents = {layer.name: [t._keras_history.operation.name for node in layer._inbound_nodes  # noqa: SLF001
-                            for t in node.input_tensors if hasattr(t, "_keras_history")]
-               for layer in layers}  # fmt: skip
+    parents = {
+        layer.name: [
+            t._keras_history.operation.name  # noqa: SLF001
+            for node in layer._inbound_nodes  # noqa: SLF001
+            for t in node.input_tensors
+            if hasattr(t, "_keras_history")
+        ]
+        for layer in layers
+    }
     depth: dict[str, int] = {}
     for layer in layers:  # model.layers is in topological order
         depth[layer.name] = 1 + max(

@@ -17,8 +17,11 @@ history, and :func:`recorded_runs` lets the reader
 
 Typical use (last line of a cell)::
 
-    runs = {(lr,): histories[lr] for lr in LEARNING_RATES}        # keras History objects or their dicts
-    nnbook.recorded.recorded_runs({"learning rate": LEARNING_RATES}, runs, retrain=retrain)
+    # keras History objects or their dicts
+    runs = {(lr,): histories[lr] for lr in LEARNING_RATES}
+    nnbook.recorded.recorded_runs(
+        {"learning rate": LEARNING_RATES}, runs, retrain=retrain
+    )
 """
 
 from __future__ import annotations

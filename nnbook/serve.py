@@ -4,7 +4,8 @@ saved (chapter 10).
 Start it with one command (``DIR`` is a folder of ``NAME.keras`` +
 ``NAME.classes.json``; repeat ``--models`` to serve several folders)::
 
-    python -m nnbook.serve --models chapters/08_cifar/models [--host 127.0.0.1] [--port 5000]
+    python -m nnbook.serve --models chapters/08_cifar/models \\
+        [--host 127.0.0.1] [--port 5000]
 
 Endpoints:
 
@@ -690,7 +691,8 @@ def start_in_background(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m nnbook.serve --models DIR [--models DIR2] [--host 127.0.0.1] [--port 5000]``."""
+    """``python -m nnbook.serve --models DIR [--models DIR2]
+    [--host 127.0.0.1] [--port 5000]``."""
     parser = argparse.ArgumentParser(
         prog="python -m nnbook.serve", description=__doc__.split("\n\n")[0]
     )

@@ -96,12 +96,11 @@ def fast_fit(
     """Train a compiled model for ``epochs`` full-batch epochs inside one
     graph.
 
-    Equivalent to
-    ``model.fit(x, y, epochs=epochs, batch_size=len(x), shuffle=False, verbose=0)``:
-    each epoch is one ``model.train_step`` on all the data (loss and metrics
-    are measured before that epoch's update, as in ``fit``); with
-    ``validation_data`` the model is evaluated after each epoch's update and
-    the values are stored under ``val_<name>``.
+    Equivalent to ``model.fit(x, y, epochs=epochs, batch_size=len(x),
+    shuffle=False, verbose=0)``: each epoch is one ``model.train_step`` on all
+    the data (loss and metrics are measured before that epoch's update, as in
+    ``fit``); with ``validation_data`` the model is evaluated after each
+    epoch's update and the values are stored under ``val_<name>``.
 
     Returns:
         A ``keras.callbacks.History`` whose ``.history`` maps each metric name
@@ -311,10 +310,18 @@ class _Schedule(keras.callbacks.Callback):
         self.rates.append(rate)
 
 
-def fit_for(model: keras.Model, data: Any, seconds: float, *,
-            learning_rate: Callable[[float], float] | None = None, callbacks: Iterable[keras.callbacks.Callback] = (),
-            steps_per_epoch: int | None = None, clock: Clock = time.perf_counter, max_epochs: int = 100_000,
-            **fit_kwargs: Any) -> BudgetRun:  # fmt: skip
+def fit_for(
+    model: keras.Model,
+    data: Any,
+    seconds: float,
+    *,
+    learning_rate: Callable[[float], float] | None = None,
+    callbacks: Iterable[keras.callbacks.Callback] = (),
+    steps_per_epoch: int | None = None,
+    clock: Clock = time.perf_counter,
+    max_epochs: int = 100_000,
+    **fit_kwargs: Any,
+) -> BudgetRun:
     """Train a compiled ``model`` on ``data`` (a ``tf.data.Dataset`` of
     batches) until ``seconds`` are spent.
 

@@ -132,11 +132,9 @@ def redraw(
     if old is not None:
         plt.close(old)
     output.clear_output(wait=True)
-    figure = _as_figure(
-        draw()
-        # outside ``with output``: in a kernel, Output swallows exceptions raised
-        # inside it
-    )
+    # outside ``with output``: in a kernel, Output swallows exceptions raised
+    # inside it
+    figure = _as_figure(draw())
     with output:
         plt.show()
     return figure

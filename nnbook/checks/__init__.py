@@ -212,7 +212,8 @@ def check_function(
         )
         try:
             got = np.asarray(fn(*args), dtype="float64")
-        except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+        except Exception as error:  # noqa: BLE001
+            # any learner error becomes a hint
             return report(
                 False,
                 f"{name}({shown}) raised {type(error).__name__}: {error}",

@@ -17,7 +17,7 @@ import numpy as np
 from nnbook.checks import Verdict, check_choice, is_empty, report, report_empty
 
 # --- Exercise "Accuracy by hand"
-# ------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------
 
 # Probabilities as a column, the shape model.predict returns for a one-unit
 # sigmoid output, and flat 0/1 labels.
@@ -118,7 +118,8 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
         )
         try:
             result = fn(probabilities.copy(), labels.copy())
-        except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+        except Exception as error:  # noqa: BLE001
+            # any learner error becomes a hint
             return report(
                 False,
                 f"accuracy(...) raised {type(error).__name__}: {error} (with "
@@ -277,7 +278,8 @@ def smaller_network(
     )
     try:
         fast_fit(fresh, x, y, epochs)
-    except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+    except Exception as error:  # noqa: BLE001
+        # any learner error becomes a hint
         return report(
             False,
             f"training a copy of your model failed: {type(error).__name__}: "
@@ -304,7 +306,7 @@ def smaller_network(
 
 
 # --- Exercise "Read a boundary"
-# -------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------
 # The options a–d are written out in the notebook; these are the explanations
 # shown after an answer.
 

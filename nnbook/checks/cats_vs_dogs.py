@@ -148,7 +148,9 @@ def which_augmentation(answer: Any) -> Verdict:
             "the paws, a view no photo of a pet shows."
         ),
         "rotation": "the rotation here is at most 30°, far from upside down.",
-        "horizontal flip": "a horizontal flip swaps left and right; the pet stays upright.",
+        "horizontal flip": (
+            "a horizontal flip swaps left and right; the pet stays upright."
+        ),
         "shift": "a shift moves the photo, it does not turn it over.",
         "shear": "a shear slants the photo by at most 15°.",
         "zoom": "a zoom changes the size, not the way up.",

@@ -22,8 +22,7 @@ from nnbook.checks import (
     report,
 )
 
-# ---------------------------------------------------------------------------------
-# one Conv + BN block
+# --------------------------------------------------------- one Conv + BN block
 
 BLOCK_IN, BLOCK_FILTERS, BLOCK_KERNEL = 32, 64, 3
 """The exercise's block: ``Conv2D(64, 3, padding="same")`` on 32 input
@@ -92,8 +91,7 @@ def conv_bn_params(total: Any, non_trainable: Any) -> Verdict:
     )
 
 
-# -------------------------------------------------------------------------------
-# restore_best_weights
+# -------------------------------------------------------- restore_best_weights
 
 
 def best_epoch(val_loss: Sequence[float]) -> int:
@@ -140,8 +138,7 @@ def restored_epoch(answer: Any, val_loss: Sequence[float]) -> Verdict:
     )
 
 
-# -----------------------------------------------------------------------------------------
-# reading AUC
+# ----------------------------------------------------------------- reading AUC
 
 AUC_OPTIONS = {
     "a": "99 % of the test images are classified correctly.",
@@ -183,8 +180,7 @@ def auc_meaning(answer: Any) -> Verdict:
     )
 
 
-# ----------------------------------------------------------------------------------------
-# top-k by hand
+# --------------------------------------------------------------- top-k by hand
 
 TOP_K_PROBS = np.array([[0.10, 0.60, 0.20, 0.10],
                         [0.50, 0.05, 0.40, 0.05],
@@ -234,7 +230,8 @@ def top_k_accuracy(fn: Callable[..., Any]) -> Verdict:
                     "your function returns None.",
                     "replace the ... with your code and end it with return.",
                 )
-        except Exception:  # noqa: BLE001 - check_function reports it with its input
+        except Exception:  # noqa: BLE001
+            # check_function reports it with its input
             pass
     return check_function(
         fn,

@@ -29,7 +29,8 @@ def _returns_none(fn: Callable[..., Any], args: tuple) -> bool:
     ``...`` or a missing return)."""
     try:
         return fn(*args) is None
-    except Exception:  # noqa: BLE001 - the caller reports errors with their input
+    except Exception:  # noqa: BLE001
+        # the caller reports errors with their input
         return False
 
 
@@ -37,8 +38,7 @@ NONE_HINT = (
     "replace the ... in the function with your code, ending with return."
 )
 
-# ------------------------------------------------------------------------------------
-# output shape
+# ---------------------------------------------------------------- output shape
 
 # (size, kernel, stride, padding, filters): a square size x size input, a
 # square kernel, ``padding`` zeros added on every side. The first case is the
@@ -106,8 +106,8 @@ def _shape_hint(fn: Callable[..., Any]) -> str:
 
 
 def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> Verdict:
-    """Exercise:
-    ``fn(size, kernel, stride, padding, filters) -> (height, width, channels)``."""
+    """Exercise: ``fn(size, kernel, stride, padding, filters) ->
+    (height, width, channels)``."""
     if is_empty(fn):
         return report_empty(
             "conv_output_shape", "replace the ... with your function."
@@ -119,8 +119,7 @@ def conv_output_shape(fn: Callable[[int, int, int, int, int], Any]) -> Verdict:
     return check_function(fn, cases, name="conv_output_shape", hint=hint)
 
 
-# ------------------------------------------------------------------------------------
-# parameter count
+# ------------------------------------------------------------- parameter count
 
 # Exercise "Parameters of a convolutional layer": Conv2D(128, 5) on an input
 # with 64 channels.
@@ -164,8 +163,7 @@ def conv_params(answer: Any) -> Verdict:
     )
 
 
-# ------------------------------------------------------------------------------------
-# conv2d in NumPy
+# ------------------------------------------------------------- conv2d in NumPy
 
 # (height, width, channels), (kernel height, kernel width, filters), stride for
 # the random test inputs.
@@ -222,7 +220,8 @@ def _conv_hint(
     for (x, kernels, stride), expected in cases:
         try:
             got = np.asarray(fn(x, kernels, stride), dtype="float64")
-        except Exception:  # noqa: BLE001 - check_function reports the error itself
+        except Exception:  # noqa: BLE001
+            # check_function reports the error itself
             return hint
         if got.shape == expected.shape:
             flipped = keras_conv2d(x, kernels[::-1, ::-1], stride)
@@ -277,7 +276,8 @@ def conv2d(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> Verdict:
         )
         try:
             got = np.asarray(fn(x, kernels, stride), dtype="float64")
-        except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+        except Exception as error:  # noqa: BLE001
+            # any learner error becomes a hint
             return report(
                 False, f"{shown} raised {type(error).__name__}: {error}", hint
             )

@@ -85,7 +85,8 @@ def _returns_nothing(fn: Any, name: str) -> bool:
     None, e.g. its body is ``...``."""
     try:
         nothing = callable(fn) and fn(np.array(0.0)) is None
-    except Exception:  # noqa: BLE001 - check_function reports errors with the input that raised them
+    except Exception:  # noqa: BLE001
+        # check_function reports errors with the input that raised them
         return False
     if nothing:
         report(
@@ -127,7 +128,8 @@ def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> Verdict:
                     "did you write z * (1 - z) instead of s * (1 - s) with s "
                     "= sigmoid(z)?"
                 )
-        except Exception:  # noqa: BLE001 - check_function reports the error itself
+        except Exception:  # noqa: BLE001
+            # check_function reports the error itself
             pass
     return check_function(
         fn, SIGMOID_DERIVATIVE_CASES, name="sigmoid_derivative", hint=hint
@@ -253,9 +255,13 @@ ACTIVATION_TASKS: dict[str, tuple[str, dict[str, str]]] = {
                 "for negative outputs; linear is the standard regression "
                 "output."
             ),
-            "sigmoid": "a sigmoid output lies between 0 and 1: no house price does.",
+            "sigmoid": (
+                "a sigmoid output lies between 0 and 1: no house price does."
+            ),
             "tanh": "a tanh output lies between -1 and 1.",
-            "softmax": "softmax outputs probabilities of classes, not a quantity.",
+            "softmax": (
+                "softmax outputs probabilities of classes, not a quantity."
+            ),
             "step": "a step outputs only 0 or 1.",
         },
     ),

@@ -69,8 +69,9 @@ def dense_parameters(
             "each neuron has its own weight for every input, so multiply "
             "rather than add."
         ),
-        inputs * units
-        + inputs: "there is one bias per neuron (per output), not one per input.",
+        inputs * units + inputs: (
+            "there is one bias per neuron (per output), not one per input."
+        ),
         28 * units + units: (
             "Flatten turns a 28×28 image into 28 × 28 = 784 numbers; every "
             "one of them is an input."

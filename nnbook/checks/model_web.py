@@ -34,7 +34,9 @@ STATUS_HINTS = {
         "the path exists but does not accept that method (GET on a POST-only "
         "endpoint)."
     ),
-    "unknown_model": "the path names something that does not exist: 'Not Found'.",
+    "unknown_model": (
+        "the path names something that does not exist: 'Not Found'."
+    ),
 }
 
 TOP_CASES = [
@@ -112,7 +114,8 @@ def top_label(fn: Any) -> Verdict:
     for answer, expected in TOP_CASES:
         try:
             got = fn(answer)
-        except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+        except Exception as error:  # noqa: BLE001
+            # any learner error becomes a hint
             return report(
                 False,
                 f"top_label raised {type(error).__name__}: {error} on "
