@@ -47,7 +47,8 @@ def encode_multipart(
     parts = []
     for name, (filename, content, content_type) in fields.items():
         parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\n'
             f"Content-Type: {content_type}\r\n\r\n".encode()
             + content
             + b"\r\n"

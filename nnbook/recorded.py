@@ -399,9 +399,13 @@ _SCRIPT = """  const D = %s;
     if (text !== undefined) e.textContent = text;
     return e;
   }
-  function fmt(v) { return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2); }
+  function fmt(v) {
+    return Math.abs(v) >= 100 ? v.toFixed(0)
+      : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2);
+  }
   function update() {
-    const setting = Array.from(params).map(p => D.values[parseInt(p.dataset.param)][parseInt(p.value)]);
+    const setting = Array.from(params)
+      .map(p => D.values[parseInt(p.dataset.param)][parseInt(p.value)]);
     const run = D.runs[setting.join("|")];
     const n = run ? Math.max(...D.metrics.map(m => (run[m] || []).length)) : 1;
     const epochs = Math.min(parseInt(slider.value), n);
@@ -416,42 +420,92 @@ _SCRIPT = """  const D = %s;
       svg.appendChild(g);
       const [y0, y1] = D.ranges[p];
       const x = e => L + (W - L - R) * (n <= 1 ? 0.5 : (e - 1) / (n - 1));
-      const y = v => T + (H - T - B) * (1 - (Math.min(Math.max(v, y0), y1) - y0) / (y1 - y0));
-      g.appendChild(el("text", {x: L, y: 14, "font-size": 12, "font-weight": "bold"}, metric));
+      const y = v => T + (H - T - B)
+        * (1 - (Math.min(Math.max(v, y0), y1) - y0) / (y1 - y0));
+      g.appendChild(el(
+        "text", {x: L, y: 14, "font-size": 12, "font-weight": "bold"}, metric
+      ));
       for (let i = 0; i <= 4; i++) {
         const v = y0 + (y1 - y0) * i / 4;
-        g.appendChild(el("line", {x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#ddd"}));
-        g.appendChild(el("text", {x: L - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10}, fmt(v)));
+        g.appendChild(el(
+          "line", {x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#ddd"}
+        ));
+        g.appendChild(el(
+          "text",
+          {x: L - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10},
+          fmt(v)
+        ));
       }
       const ticks = Math.min(n, 6);
       for (let i = 0; i < ticks; i++) {
-        const e = Math.round(1 + (n - 1) * (ticks === 1 ? 0 : i / (ticks - 1)));
-        g.appendChild(el("text", {x: x(e), y: H - B + 14, "text-anchor": "middle", "font-size": 10}, e));
+        const e = Math.round(
+          1 + (n - 1) * (ticks === 1 ? 0 : i / (ticks - 1))
+        );
+        g.appendChild(el(
+          "text",
+          {x: x(e), y: H - B + 14, "text-anchor": "middle", "font-size": 10},
+          e
+        ));
       }
-      g.appendChild(el("text", {x: L + (W - L - R) / 2, y: H - 6, "text-anchor": "middle", "font-size": 11}, "epoch"));
-      g.appendChild(el("line", {x1: L, x2: L, y1: T, y2: H - B, stroke: "#888"}));
+      g.appendChild(el(
+        "text",
+        {
+          x: L + (W - L - R) / 2, y: H - 6,
+          "text-anchor": "middle", "font-size": 11,
+        },
+        "epoch"
+      ));
+      g.appendChild(el(
+        "line", {x1: L, x2: L, y1: T, y2: H - B, stroke: "#888"}
+      ));
       if (!run) {
-        g.appendChild(el("text", {x: W / 2, y: H / 2, "text-anchor": "middle", "font-size": 11}, "no recorded run"));
+        g.appendChild(el(
+          "text",
+          {x: W / 2, y: H / 2, "text-anchor": "middle", "font-size": 11},
+          "no recorded run"
+        ));
         return;
       }
-      [[metric, D.colors[0], "training"], ["val_" + metric, D.colors[1], "validation"]].forEach(([name, c, label], k) => {
+      [
+        [metric, D.colors[0], "training"],
+        ["val_" + metric, D.colors[1], "validation"],
+      ].forEach(([name, c, label], k) => {
         const values = run[name];
         if (!values) return;
         const color = COLORS[c] || c;
-        const pts = values.map((v, i) => v === null ? null : [x(i + 1), y(v)]);
-        const path = shown => pts.slice(0, shown).filter(q => q).map((q, i) => (i ? "L" : "M") + q[0].toFixed(1) + "," + q[1].toFixed(1)).join("");
-        g.appendChild(el("path", {d: path(values.length), fill: "none", stroke: color, "stroke-opacity": 0.2, "stroke-width": 1.5}));
-        g.appendChild(el("path", {d: path(Math.min(epochs, values.length)), fill: "none", stroke: color, "stroke-width": 2}));
+        const pts = values.map(
+          (v, i) => v === null ? null : [x(i + 1), y(v)]
+        );
+        const path = shown => pts.slice(0, shown).filter(q => q)
+          .map((q, i) => (i ? "L" : "M") + q[0].toFixed(1) + ","
+            + q[1].toFixed(1))
+          .join("");
+        g.appendChild(el("path", {
+          d: path(values.length), fill: "none", stroke: color,
+          "stroke-opacity": 0.2, "stroke-width": 1.5,
+        }));
+        g.appendChild(el("path", {
+          d: path(Math.min(epochs, values.length)), fill: "none",
+          stroke: color, "stroke-width": 2,
+        }));
         const last = values[Math.min(epochs, values.length) - 1];
         if (last !== null) {
-          g.appendChild(el("circle", {cx: x(Math.min(epochs, values.length)), cy: y(last), r: 3.5, fill: color}));
+          g.appendChild(el("circle", {
+            cx: x(Math.min(epochs, values.length)), cy: y(last), r: 3.5,
+            fill: color,
+          }));
           readout.push(`${label} ${metric} ${last.toFixed(3)}`);
         }
-        g.appendChild(el("rect", {x: W - R - 140 + 72 * k, y: 8, width: 10, height: 3, fill: color}));
-        g.appendChild(el("text", {x: W - R - 126 + 72 * k, y: 13, "font-size": 10}, label));
+        g.appendChild(el("rect", {
+          x: W - R - 140 + 72 * k, y: 8, width: 10, height: 3, fill: color,
+        }));
+        g.appendChild(el(
+          "text", {x: W - R - 126 + 72 * k, y: 13, "font-size": 10}, label
+        ));
       });
     });
-    root.querySelector("[data-readout]").textContent = run ? `epoch ${epochs}: ` + readout.join(", ") : "";
+    root.querySelector("[data-readout]").textContent =
+      run ? `epoch ${epochs}: ` + readout.join(", ") : "";
   }
   params.forEach(p => p.addEventListener("input", update));
   slider.addEventListener("input", update);

@@ -150,10 +150,14 @@ class PhotoUpload:
         upload works in Colab or Jupyter.
         """
         count = len(self.examples)
+
+        def frame(src: Any, name: str) -> str:
+            return render_frame(lambda: self.show_fn(src, name))
+
         frames = "".join(
             '<figure style="margin:0.5em 0"><img data-example '
             f'alt="{html.escape(self.alt(name))}" style="max-width:100%" '
-            f'src="{render_frame(lambda src=src, name=name: self.show_fn(src, name))}"></figure>'
+            f'src="{frame(src, name)}"></figure>'
             for name, src in self.examples
         )
         examples = (
@@ -173,16 +177,23 @@ class PhotoUpload:
         )
         if self.web_model is None:
             return (
-                f'<div class="nnbook-upload" style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
-                f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — {colab}</p>{examples}</div>"
+                '<div class="nnbook-upload" style="border:1px dashed #bbb;'
+                'padding:8px;border-radius:6px">'
+                "<p style='margin:0 0 0.4em 0'>"
+                f"<b>{html.escape(self.title)}</b> — {colab}</p>"
+                f"{examples}</div>"
             )
         name = html.escape(self.web_model)
         return (
-            f'<div class="nnbook-upload nnbook-web-upload" data-nnbook-web-model="{name}" '
+            '<div class="nnbook-upload nnbook-web-upload" '
+            f'data-nnbook-web-model="{name}" '
             f'style="border:1px dashed #bbb;padding:8px;border-radius:6px">'
-            f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> — here, this chapter's saved model "
-            f"<code>{name}</code> runs in your browser: your photo never leaves your device. {colab}</p>"
-            f'<button type="button" class="nnbook-web-try" hidden>Try it here</button>'
+            f"<p style='margin:0 0 0.4em 0'><b>{html.escape(self.title)}</b> "
+            "— here, this chapter's saved model "
+            f"<code>{name}</code> runs in your browser: your photo never "
+            f"leaves your device. {colab}</p>"
+            '<button type="button" class="nnbook-web-try" hidden>'
+            "Try it here</button>"
             f'<div class="nnbook-web-live"></div>{examples}</div>'
         )
 

@@ -358,8 +358,10 @@ def export(
     text = json.dumps(model_json, separators=(",", ":"))
     info["model_json_bytes"] = len(text.encode())
     script = (
-        f"(window.nnbookWebModels = window.nnbookWebModels || {{}})[{json.dumps(spec.name)}] = "
-        f'{{model: {text}, weights: "{base64.b64encode(weights).decode()}"}};\n'
+        "(window.nnbookWebModels = window.nnbookWebModels || "
+        f"{{}})[{json.dumps(spec.name)}] = "
+        f"{{model: {text}, weights: "
+        f'"{base64.b64encode(weights).decode()}"}};\n'
     )
     contents = {
         "model.json": text.encode(),

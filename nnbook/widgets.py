@@ -219,8 +219,10 @@ class Control:
         )
 
 
-CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]").forEach(el => {
-    const labels = JSON.parse(el.dataset.labels), out = el.parentNode.querySelector("output");
+CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]")
+  .forEach(el => {
+    const labels = JSON.parse(el.dataset.labels);
+    const out = el.parentNode.querySelector("output");
     const show = () => {
       const text = labels[Number(el.value) - Number(el.min)];
       el.setAttribute("aria-valuetext", text);
@@ -265,13 +267,18 @@ def explorer_html(
         if title
         else html.escape(note)
     )
+    controls_html = "".join(c.to_html() for c in controls)
     return (
-        f'<div id="{uid}" class="nnbook-explorer" role="group" aria-label="{html.escape(title or "explorer")}" '
+        f'<div id="{uid}" class="nnbook-explorer" role="group" '
+        f'aria-label="{html.escape(title or "explorer")}" '
         'style="border:1px solid #ddd;padding:8px;border-radius:6px">\n'
-        f'<div class="nnbook-explorer-caption" style="font-size:90%;color:#555;margin-bottom:4px">{caption}</div>\n'
-        f'<div class="nnbook-explorer-controls">{"".join(c.to_html() for c in controls)}</div>\n'
+        '<div class="nnbook-explorer-caption" '
+        f'style="font-size:90%;color:#555;margin-bottom:4px">{caption}</div>\n'
+        '<div class="nnbook-explorer-controls">'
+        f"{controls_html}</div>\n"
         f'<div class="nnbook-explorer-picture">{picture}</div>{after}\n'
-        f'<script>(function() {{\n  const root = document.getElementById("{uid}");\n  {CONTROLS_SCRIPT}\n'
+        f"<script>(function() {{\n  const root = "
+        f'document.getElementById("{uid}");\n  {CONTROLS_SCRIPT}\n'
         f"{script}\n}})();</script></div>"
     )
 
@@ -380,9 +387,11 @@ _FRAMES_SCRIPT = """  const D = %s;
   const inputs = root.querySelectorAll("[data-param]");
   const picture = root.querySelector("[data-picture]");
   function update() {
-    const setting = Array.from(inputs).map((el, i) => D.values[i][parseInt(el.value)]);
+    const setting = Array.from(inputs)
+      .map((el, i) => D.values[i][parseInt(el.value)]);
     picture.src = D.frames[setting.join("|")];
-    picture.alt = D.title + ": " + setting.map((v, i) => D.names[i] + " " + v).join(", ");
+    picture.alt = D.title + ": "
+      + setting.map((v, i) => D.names[i] + " " + v).join(", ");
   }
   inputs.forEach(el => el.addEventListener("input", update));
   update();"""
