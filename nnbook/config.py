@@ -86,9 +86,8 @@ def seed(value: int = DEFAULT_SEED) -> int:
 
     random.seed(value)
     np.random.seed(value)
-    keras.utils.set_random_seed(
-        value
-    )  # also seeds TensorFlow's global generator
+    # also seeds TensorFlow's global generator
+    keras.utils.set_random_seed(value)
     return value
 
 
@@ -130,9 +129,8 @@ def quiet_retracing_warnings() -> None:
     """
     import tensorflow as tf
 
-    tf.get_logger().addFilter(
-        _RETRACING_FILTER
-    )  # adding the same filter twice is a no-op
+    # adding the same filter twice is a no-op
+    tf.get_logger().addFilter(_RETRACING_FILTER)
 
 
 @contextmanager
@@ -147,9 +145,8 @@ def native_stderr_silenced() -> Iterator[None]:
     """
     try:
         saved = os.dup(2)
-    except (
-        OSError
-    ):  # no real stderr (some embedded interpreters): nothing to silence
+    # no real stderr (some embedded interpreters): nothing to silence
+    except OSError:
         yield
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -181,16 +178,14 @@ def use_inline_figures() -> bool:
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
         return False
     shell = get_ipython()
-    if shell is None or not hasattr(
-        shell, "kernel"
-    ):  # plain Python or terminal IPython: leave the backend
+    # plain Python or terminal IPython: leave the backend
+    if shell is None or not hasattr(shell, "kernel"):
         return False
     shell.run_line_magic("matplotlib", "inline")
     from nnbook.plots import show_figures_for_the_column
 
-    show_figures_for_the_column(
-        shell
-    )  # figure defaults: sized for the page column, with a text alternative
+    # figure defaults: sized for the page column, with a text alternative
+    show_figures_for_the_column(shell)
     return True
 
 
@@ -277,9 +272,8 @@ def setup(seed_value: int = DEFAULT_SEED, *, quiet: bool = False) -> Settings:
     """
     from nnbook import __version__
 
-    requested = (
-        requested_mode()
-    )  # raises on an invalid value before anything is imported
+    # raises on an invalid value before anything is imported
+    requested = requested_mode()
     with native_stderr_silenced():
         import keras
         import tensorflow as tf

@@ -144,27 +144,24 @@ def open_image(src: ImageSource, size: int | None = None) -> Image.Image:
         return src
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore"
-            )  # e.g. "Corrupt EXIF data" on otherwise fine photos
+            # e.g. "Corrupt EXIF data" on otherwise fine photos
+            warnings.simplefilter("ignore")
             img = Image.open(
                 io.BytesIO(src)
                 if isinstance(src, (bytes, bytearray))
                 else src,
                 formats=FORMATS,
             )
-            _check_pixels(
-                img, src, MAX_PIXELS
-            )  # from the header alone, before any pixel is decoded
+            # from the header alone, before any pixel is decoded
+            _check_pixels(img, src, MAX_PIXELS)
             if _progressive(img):
                 # its coefficients are held at full size, whatever the scale it
                 # decodes at
                 _check_pixels(img, src, MAX_DECODED_PIXELS)
             if size is not None and _drafts(img):
                 img.draft(img.mode, (size, size))
-            _check_pixels(
-                img, src, MAX_DECODED_PIXELS
-            )  # what will be decoded at full resolution
+            # what will be decoded at full resolution
+            _check_pixels(img, src, MAX_DECODED_PIXELS)
             # decode now, so a truncated file fails here and not later
             img.load()
             if size is not None and max(img.size) > REDUCE_ABOVE:

@@ -117,13 +117,11 @@ def fit_to_column(figure: Figure, limit: float | None = None) -> bool:
     if width <= limit + 1e-6:
         return False
     figure.set_size_inches(width * limit / width, height * limit / width)
-    if (
-        figure.get_layout_engine() is None
-    ):  # constrained layout re-runs by itself at the next draw
+    # constrained layout re-runs by itself at the next draw
+    if figure.get_layout_engine() is None:
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore"
-            )  # "not compatible with tight_layout": keep the layout it has
+            # "not compatible with tight_layout": keep the layout it has
+            warnings.simplefilter("ignore")
             figure.tight_layout()
     return True
 

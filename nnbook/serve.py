@@ -351,13 +351,11 @@ def predict(served: Served, photo: bytes) -> dict[str, Any]:
     spec = served.spec
     try:
         photo = check_upload(FIELD, photo)
-        with (
-            DECODING
-        ):  # at most DECODE_SLOTS photos decode at once: bounded memory
+        # at most DECODE_SLOTS photos decode at once: bounded memory
+        with DECODING:
             x = to_model_input(photo, spec.size, spec.color)
-    except (
-        ImageDecodeError
-    ) as err:  # its messages name "the data"; here it is the upload
+    # its messages name "the data"; here it is the upload
+    except ImageDecodeError as err:
         raise ImageDecodeError(
             one_line(err).replace("the data", "the uploaded file", 1)
         ) from err
@@ -437,14 +435,12 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = max_upload_bytes
     app.config["MAX_FORM_PARTS"] = MAX_FORM_PARTS
-    app.json.sort_keys = (
-        False  # answers read in order: model, top, input, preview
-    )
-    # no redirects at all: "/health/" and "//health" are plain 404s or answers,
+    # answers read in order: model, top, input, preview
+    app.json.sort_keys = False
+    # no redirects at all: "/health/" and "//health" are plain 404s or
+    # answers, never a 308 whose Location would be built from the Host header
     app.url_map.strict_slashes = False
-    app.url_map.merge_slashes = (
-        False  # never a 308 whose Location would be built from the Host header
-    )
+    app.url_map.merge_slashes = False
     app.extensions["nnbook_models"] = served
     limit_mb = max_upload_bytes / 2**20
 
@@ -507,9 +503,8 @@ def create_app(
             )
         upload = request.files.get(FIELD)
         if upload is None:
-            if (
-                FIELD in request.form
-            ):  # a part without a file name arrives as text
+            # a part without a file name arrives as text
+            if FIELD in request.form:
                 return error(
                     400,
                     f"the field {FIELD!r} came as text, without a file name: "
@@ -544,9 +539,8 @@ def create_app(
             ),
         }
         length = request.content_length
-        if (
-            code == 413 and length is not None and length <= max_upload_bytes
-        ):  # the body fits: its parts did not
+        # the body fits: its parts did not
+        if code == 413 and length is not None and length <= max_upload_bytes:
             messages[413] = (
                 f"the form has too many parts (at most {MAX_FORM_PARTS}) or "
                 f"a text field over {limit_mb:g} MB: send one photo in the "
@@ -566,9 +560,8 @@ def create_app(
     @app.errorhandler(Exception)
     def internal_error(err: Exception) -> Response:
         incident = uuid.uuid4().hex[:8]
-        app.logger.exception(
-            "request failed (incident %s)", incident
-        )  # the traceback stays on the server
+        # the traceback stays on the server
+        app.logger.exception("request failed (incident %s)", incident)
         return error(
             500,
             f"internal error (incident {incident}); the server logged it and "
@@ -667,9 +660,8 @@ class BackgroundServer:
         """Stop serving (open connections are closed) and wait for the thread
         to end."""
         self.server.task_dispatcher.shutdown()
-        wasyncore.close_all(
-            self.server._map
-        )  # the event loop ends once it has no socket left
+        # the event loop ends once it has no socket left
+        wasyncore.close_all(self.server._map)
         self.thread.join(timeout=10)
 
 

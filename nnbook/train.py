@@ -198,9 +198,8 @@ def restart(
     model.set_weights(weights)
     for variable in optimizer.variables:
         variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
-    optimizer.learning_rate = (
-        learning_rate  # assigns the optimizer's learning-rate variable
-    )
+    # assigns the optimizer's learning-rate variable
+    optimizer.learning_rate = learning_rate
     return model
 
 

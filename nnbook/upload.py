@@ -125,9 +125,8 @@ class PhotoUpload:
                 else one_line(err)
             )
             self.messages.append(message)
-            for number in (
-                set(plt.get_fignums()) - before
-            ):  # a display that failed half-way leaves no figure
+            # a display that failed half-way leaves no figure
+            for number in set(plt.get_fignums()) - before:
                 plt.close(number)
             self.output.clear_output(wait=True)
             with self.output:

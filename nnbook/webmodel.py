@@ -129,9 +129,8 @@ def _flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
         else:
             out.append(layer)
     if not isinstance(model, keras.Sequential):
-        for (
-            layer
-        ) in out:  # a functional model must be a single chain of layers
+        # a functional model must be a single chain of layers
+        for layer in out:
             if len(layer._inbound_nodes) > 1 or any(
                 len(getattr(node, "input_tensors", [])) > 1
                 for node in layer._inbound_nodes

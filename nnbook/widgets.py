@@ -158,9 +158,8 @@ def live_and_static_bundle(
             "model_id": box.model_id,
         },
     }
-    if (
-        not config.in_colab()
-    ):  # Colab always has a kernel: no need for the static version there
+    # Colab always has a kernel: no need for the static version there
+    if not config.in_colab():
         bundle["text/html"] = static().to_html()
     return bundle
 
@@ -473,9 +472,8 @@ class TrainingSliders:
     def _train(
         self, learning_rate: float, epochs: int, x: np.ndarray, y: np.ndarray
     ):
-        config.seed(
-            self.seed
-        )  # the same starting weights for every run, as in the static frames
+        # the same starting weights for every run, as in the static frames
+        config.seed(self.seed)
         model = self.build_model(learning_rate)
         return model, fast_fit(model, x, y, epochs)
 

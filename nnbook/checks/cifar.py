@@ -34,9 +34,8 @@ def conv_bn_counts(channels_in: int = BLOCK_IN, filters: int = BLOCK_FILTERS,
     """Return ``(total, non_trainable)`` parameters of Conv2D(filters, kernel)
     + BatchNormalization."""
     conv = kernel * kernel * channels_in * filters + filters
-    batch_norm = (
-        4 * filters
-    )  # gamma, beta (trained) + moving mean, moving variance (not trained)
+    # gamma, beta (trained) + moving mean, moving variance (not trained)
+    batch_norm = 4 * filters
     return conv + batch_norm, 2 * filters
 
 

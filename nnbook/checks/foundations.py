@@ -120,9 +120,8 @@ def sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> Verdict:
     )
     if callable(fn):
         try:
-            if np.isclose(
-                float(fn(np.array(0.0))), 0.0
-            ):  # the common slip z * (1 - z)
+            # the common slip z * (1 - z)
+            if np.isclose(float(fn(np.array(0.0))), 0.0):
                 hint = (
                     "at z = 0 the derivative is 0.25 (the steepest point); "
                     "did you write z * (1 - z) instead of s * (1 - s) with s "
