@@ -21,8 +21,8 @@ def output_layer(outputs: int) -> keras.layers.Dense:
 
 
 def paper_dense(size, channels=1, outputs=1):
-    """The paper's dense network (§7.3): two hidden layers of 100. Taught in
-    chapter 6."""
+    """The paper's dense network (§7.3): two hidden layers of 100.
+    Taught in chapter 6."""
     return keras.Sequential(
         [
             keras.Input((size, size, channels)),
