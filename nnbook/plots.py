@@ -447,8 +447,7 @@ def predictions_panel(
     return Plot(figure, axes)
 
 
-# ------------------------------------------------------------------ comparing
-# several training runs (chapter 6)
+# --------------------------------- comparing several training runs (chapter 6)
 
 
 def histories_grid(
@@ -518,8 +517,7 @@ def histories_grid(
     return Plot(figure, axes)
 
 
-# ----------------------------------------------------------------------
-# confusion matrices, groups, model graphs
+# ------------------------------------ confusion matrices, groups, model graphs
 
 
 def confusion_matrix(

@@ -16,8 +16,7 @@ import numpy as np
 
 from nnbook.checks import Verdict, check_choice, is_empty, report, report_empty
 
-# --- Exercise "Accuracy by hand"
-# -----------------------------------------------------------------------------
+# --- Exercise "Accuracy by hand" ---------------------------------------------
 
 # Probabilities as a column, the shape model.predict returns for a one-unit
 # sigmoid output, and flat 0/1 labels.
@@ -167,8 +166,7 @@ def accuracy_function(fn: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
     )
 
 
-# --- Exercise "A smaller network"
-# -----------------------------------------------------------------------------
+# --- Exercise "A smaller network" --------------------------------------------
 
 PAPER_PARAMS = 193
 """Parameters of the chapter's [2, 16, 8, 1] network, the number to beat."""
@@ -305,8 +303,7 @@ def smaller_network(
     )
 
 
-# --- Exercise "Read a boundary"
-# ----------------------------------------------------------------------------
+# --- Exercise "Read a boundary" ----------------------------------------------
 # The options a–d are written out in the notebook; these are the explanations
 # shown after an answer.
 
