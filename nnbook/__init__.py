@@ -1,8 +1,9 @@
 """nnbook: the plumbing behind the course *Neural Networks and Applications*.
 
-The lesson (models, ``compile``/``fit``, the maths) lives in the chapter notebooks; this package holds what a
-learner should not have to read: the quick/full mode switch, data loading, the fast training path, plots,
-widgets and exercise checks.
+The lesson (models, ``compile``/``fit``, the maths) lives in the chapter
+notebooks; this package holds what a learner should not have to read: the
+quick/full mode switch, data loading, the fast training path, plots, widgets
+and exercise checks.
 
 Typical first cell of a chapter::
 

@@ -1,12 +1,17 @@
-"""The model web's client side: upload photos to a running ``nnbook.serve`` server, load-test it, screenshot its page.
+"""The model web's client side: upload photos to a running ``nnbook.serve``
+server, load-test it, screenshot its page.
 
-* :func:`encode_multipart` builds the ``multipart/form-data`` body a browser sends for a file field.
-* :func:`load_test` sends many uploads from concurrent keep-alive clients and returns a :class:`LoadResult`
-  (latencies, requests/s, errors); ``bench/serve_load.py`` and chapter 10 use it.
-* :func:`screenshot_page` opens the page in headless Chromium (Playwright, Debian's browser), classifies a photo
-  and returns a PNG screenshot, or None when no browser is available.
+* :func:`encode_multipart` builds the ``multipart/form-data`` body a browser
+  sends for a file field.
+* :func:`load_test` sends many uploads from concurrent keep-alive clients and
+  returns a :class:`LoadResult` (latencies, requests/s, errors);
+  ``bench/serve_load.py`` and chapter 10 use it.
+* :func:`screenshot_page` opens the page in headless Chromium (Playwright,
+  Debian's browser), classifies a photo and returns a PNG screenshot, or None
+  when no browser is available.
 
-It needs only the standard library and numpy (Playwright for the screenshot); it does not import Flask.
+It needs only the standard library and numpy (Playwright for the screenshot);
+it does not import Flask.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ import numpy as np
 from nnbook.upload import one_line
 
 FIELD = "image"
-"""The multipart form field the server reads the photo from (``nnbook.serve.FIELD``)."""
+"""The multipart form field the server reads the photo from
+(``nnbook.serve.FIELD``)."""
 
 log = logging.getLogger("nnbook.client")
 
@@ -35,12 +41,14 @@ log = logging.getLogger("nnbook.client")
 def encode_multipart(
     fields: dict[str, tuple[str, bytes, str]],
 ) -> tuple[bytes, str]:
-    """Encode ``{field: (file name, bytes, content type)}`` as a multipart body; return it and its content type."""
+    """Encode ``{field: (file name, bytes, content type)}`` as a multipart
+    body; return it and its content type."""
     boundary = "nnbook-" + secrets.token_hex(12)
     parts = []
     for name, (filename, content, content_type) in fields.items():
         parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\n'
             f"Content-Type: {content_type}\r\n\r\n".encode()
             + content
             + b"\r\n"
@@ -53,7 +61,8 @@ def encode_multipart(
 
 @dataclass
 class LoadResult:
-    """What :func:`load_test` measured: latencies in seconds (one per answered request) and failures."""
+    """What :func:`load_test` measured: latencies in seconds (one per answered
+    request) and failures."""
 
     requests: int
     clients: int
@@ -62,7 +71,8 @@ class LoadResult:
     errors: list[str]
 
     def percentile_ms(self, q: float) -> float:
-        """The ``q``-th percentile of the latencies, in milliseconds (nan if none)."""
+        """The ``q``-th percentile of the latencies, in milliseconds (nan if
+        none)."""
         return (
             float(np.percentile(self.latencies_s, q) * 1000)
             if self.latencies_s
@@ -79,12 +89,14 @@ class LoadResult:
         )
 
     def summary(self) -> str:
-        """One line: requests, clients, requests/s, p50/p99 latency and errors."""
+        """One line: requests, clients, requests/s, p50/p99 latency and
+        errors."""
         clients = f"{self.clients} client{'s' if self.clients != 1 else ''}"
         return (
-            f"{self.requests} requests from {clients} in {self.wall_s:.1f} s: "
-            f"{self.per_second:.0f} requests/s, p50 {self.percentile_ms(50):.1f} ms, "
-            f"p99 {self.percentile_ms(99):.1f} ms, {len(self.errors)} errors"
+            f"{self.requests} requests from {clients} in {self.wall_s:.1f} "
+            f"s: {self.per_second:.0f} requests/s, p50 "
+            f"{self.percentile_ms(50):.1f} ms, p99 "
+            f"{self.percentile_ms(99):.1f} ms, {len(self.errors)} errors"
         )
 
 
@@ -96,10 +108,11 @@ def load_test(
     clients: int = 4,
     time_limit_s: float = 120.0,
 ) -> LoadResult:
-    """Send ``requests`` photo uploads to ``POST url/api/model`` from ``clients`` concurrent keep-alive clients.
+    """Send ``requests`` photo uploads to ``POST url/api/model`` from
+    ``clients`` concurrent keep-alive clients.
 
-    Stops early (counting the rest as errors) after ``time_limit_s``. A request is an error unless it is answered
-    200 with the model's name.
+    Stops early (counting the rest as errors) after ``time_limit_s``. A request
+    is an error unless it is answered 200 with the model's name.
     """
     host_port = url.split("://", 1)[1].rstrip("/")
     body, content_type = encode_multipart(
@@ -170,7 +183,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-"""Flags for Debian's headless Chromium (no sandbox in containers, no network chatter)."""
+"""Flags for Debian's headless Chromium (no sandbox in containers, no network
+chatter)."""
 
 
 def screenshot_page(
@@ -179,10 +193,12 @@ def screenshot_page(
     model: str | None = None,
     chromium: str = "/usr/bin/chromium",
 ) -> bytes | None:
-    """Open the page at ``url`` in headless Chromium, classify ``photo`` and return a PNG screenshot.
+    """Open the page at ``url`` in headless Chromium, classify ``photo`` and
+    return a PNG screenshot.
 
-    Returns None (and logs why) when Playwright or the Chromium binary is missing. It runs in its own thread, so
-    that Playwright's synchronous API also works inside a Jupyter kernel's event loop.
+    Returns None (and logs why) when Playwright or the Chromium binary is
+    missing. It runs in its own thread, so that Playwright's synchronous API
+    also works inside a Jupyter kernel's event loop.
     """
     result: dict[str, Any] = {}
 
@@ -214,7 +230,9 @@ def screenshot_page(
     def guarded() -> None:
         try:
             run()
-        except Exception as err:  # a browser that fails to start is a missing picture, not a failed chapter
+        except Exception as err:
+            # a browser that fails to start is a missing picture, not a failed
+            # chapter
             result["why"] = f"{type(err).__name__}: {one_line(err)}"
 
     thread = threading.Thread(target=guarded, daemon=True)

@@ -1,15 +1,21 @@
-"""A live slider over any one-parameter figure, plus its kernel-free twin for the website.
+"""A live slider over any one-parameter figure, plus its kernel-free twin for
+the website.
 
-:func:`nnbook.widgets.training_sliders` retrains a Keras model. Some lessons have no model: gradient descent on a
-formula, a function with a knob. For those, :func:`parameter_explorer` takes a ``draw(value)`` function and
+:func:`nnbook.widgets.training_sliders` retrains a Keras model. Some lessons
+have no model: gradient descent on a formula, a function with a knob. For
+those, :func:`parameter_explorer` takes a ``draw(value)`` function and
 
-* in Jupyter/Colab shows a slider; moving it calls ``draw`` with the new value and replaces the figure;
-* on the static website shows a :class:`~nnbook.widgets.FrameExplorer` over figures precomputed for a few values.
+* in Jupyter/Colab shows a slider; moving it calls ``draw`` with the new value
+  and replaces the figure;
+* on the static website shows a :class:`~nnbook.widgets.FrameExplorer` over
+  figures precomputed for a few values.
 
 Typical use in a notebook (the last line of a cell displays it)::
 
     def draw(learning_rate: float) -> Plot: ...
-    nnbook.interact.parameter_explorer(draw, [0.01, 0.1, 1.0], "learning rate", log=True)
+    nnbook.interact.parameter_explorer(
+        draw, [0.01, 0.1, 1.0], "learning rate", log=True
+    )
 """
 
 from __future__ import annotations
@@ -31,18 +37,22 @@ from nnbook.widgets import (
 DrawOne = Callable[[float], "Plot | Figure"]
 
 LOG_STEP = 0.05
-"""Live slider step in decades when ``log=True`` (20 positions per factor of ten)."""
+"""Live slider step in decades when ``log=True`` (20 positions per factor of
+ten)."""
 
 LINEAR_POSITIONS = 100
-"""Number of live slider positions between the smallest and largest value when ``log=False``."""
+"""Number of live slider positions between the smallest and largest value when
+``log=False``."""
 
 
 class ParameterExplorer:
-    """A slider that redraws a figure of one parameter; see :func:`parameter_explorer`.
+    """A slider that redraws a figure of one parameter; see
+    :func:`parameter_explorer`.
 
-    Attributes a test (or a curious learner) can read: ``slider`` (the control; set ``slider.value`` to
-    redraw), ``figure`` (the latest figure), ``draws`` (how many times ``draw`` ran live) and ``values`` (the
-    values precomputed for the website).
+    Attributes a test (or a curious learner) can read: ``slider`` (the control;
+    set ``slider.value`` to redraw), ``figure`` (the latest figure), ``draws``
+    (how many times ``draw`` ran live) and ``values`` (the values precomputed
+    for the website).
     """
 
     def __init__(
@@ -65,7 +75,8 @@ class ParameterExplorer:
         start = float(value) if value is not None else self.values[0]
         if not low <= start <= high:
             raise ValueError(
-                f"value {start} lies outside the range of values [{low}, {high}]"
+                f"value {start} lies outside the range of values [{low}, "
+                f"{high}]"
             )
         style = {"description_width": "initial"}
         if log:
@@ -108,14 +119,16 @@ class ParameterExplorer:
         return float(self.slider.value)
 
     def redraw(self) -> None:
-        """Call ``draw`` with the slider's value and show the new figure in place of the old one."""
+        """Call ``draw`` with the slider's value and show the new figure in
+        place of the old one."""
         self.figure = redraw(
             self.output, self.figure, lambda: self.draw(self.value)
         )
         self.draws += 1
 
     def static_explorer(self) -> FrameExplorer:
-        """Draw one frame per value in ``values`` for the kernel-free website version."""
+        """Draw one frame per value in ``values`` for the kernel-free website
+        version."""
         frames = {
             (v,): render_frame(lambda v=v: self.draw(v)) for v in self.values
         }
@@ -144,18 +157,24 @@ def parameter_explorer(
     log: bool = False,
     title: str = "Explorer",
 ) -> ParameterExplorer:
-    """A slider over one parameter that redraws a figure, live in Jupyter/Colab and precomputed for the website.
+    """A slider over one parameter that redraws a figure, live in Jupyter/Colab
+    and precomputed for the website.
 
     Args:
-        draw: ``value -> Plot | Figure``, drawing a fresh figure for one parameter value.
-        values: the values precomputed for the website (at least two); the live slider spans their range.
+        draw: ``value -> Plot | Figure``, drawing a fresh figure for one
+            parameter value.
+        values: the values precomputed for the website (at least two); the live
+            slider spans their range.
         label: the parameter's name, shown beside both sliders.
-        value: the live slider's starting value (default: the first of ``values``).
-        log: a log-scale live slider (for learning rates and other scale parameters).
+        value: the live slider's starting value (default: the first of
+            ``values``).
+        log: a log-scale live slider (for learning rates and other scale
+            parameters).
         title: a caption for the website version.
 
     Returns:
-        A :class:`ParameterExplorer`; display it (last line of a cell) to show the slider and the figure.
+        A :class:`ParameterExplorer`; display it (last line of a cell) to show
+        the slider and the figure.
     """
     return ParameterExplorer(
         draw, values, label, value=value, log=log, title=title

@@ -1,12 +1,16 @@
-"""Measuring a model beyond one accuracy figure: bootstrap confidence intervals and errors per group.
+"""Measuring a model beyond one accuracy figure: bootstrap confidence intervals
+and errors per group.
 
-* :func:`bootstrap_ci` -- how uncertain a mean (or any statistic) of a few hundred test errors is;
-* :func:`paired_comparison` -- whether model A beats model B on the *same* test examples: the gap with a paired
-  bootstrap interval and McNemar's exact test (the lesson contract of the chapters: a gap is a lesson only when
-  its interval clears zero);
+* :func:`bootstrap_ci` -- how uncertain a mean (or any statistic) of a few
+  hundred test errors is;
+* :func:`paired_comparison` -- whether model A beats model B on the *same* test
+  examples: the gap with a paired bootstrap interval and McNemar's exact test
+  (the lesson contract of the chapters: a gap is a lesson only when its
+  interval clears zero);
 * :func:`seed_spread` -- the mean and spread of one figure over several seeds;
-* :func:`group_errors` -- the mean error for each group of test examples (e.g. by age band or gender), with the
-  number of examples and a bootstrap interval, ready for :func:`text_table` or :func:`nnbook.plots.group_errors`.
+* :func:`group_errors` -- the mean error for each group of test examples (e.g.
+  by age band or gender), with the number of examples and a bootstrap interval,
+  ready for :func:`text_table` or :func:`nnbook.plots.group_errors`.
 """
 
 from __future__ import annotations
@@ -17,12 +21,20 @@ from typing import Callable, Sequence
 import numpy as np
 
 
-def bootstrap_ci(values: np.ndarray, statistic: Callable[[np.ndarray], float] = np.mean, *, level: float = 0.95,
-                 n_resamples: int = 2_000, seed: int = 0) -> tuple[float, float]:  # fmt: skip
-    """Return the percentile bootstrap interval ``(low, high)`` of ``statistic(values)``.
+def bootstrap_ci(
+    values: np.ndarray,
+    statistic: Callable[[np.ndarray], float] = np.mean,
+    *,
+    level: float = 0.95,
+    n_resamples: int = 2_000,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Return the percentile bootstrap interval ``(low, high)`` of
+    ``statistic(values)``.
 
-    The values are resampled with replacement ``n_resamples`` times; the interval holds the middle ``level`` of
-    the resampled statistics. It says how much the figure could move with another test set of the same size.
+    The values are resampled with replacement ``n_resamples`` times; the
+    interval holds the middle ``level`` of the resampled statistics. It says
+    how much the figure could move with another test set of the same size.
 
     Raises:
         ValueError: if ``values`` is empty or ``level`` is not between 0 and 1.
@@ -49,27 +61,37 @@ def bootstrap_ci(values: np.ndarray, statistic: Callable[[np.ndarray], float] = 
 
 @dataclass(frozen=True)
 class PairedComparison:
-    """Model A against model B on the same ``n`` examples (A minus B; positive: A is better)."""
+    """Model A against model B on the same ``n`` examples (A minus B; positive:
+    A is better)."""
 
-    gap: float  # accuracy of A minus accuracy of B (for errors: B's minus A's, so positive is still "A better")
+    # accuracy of A minus accuracy of B (for errors: B's minus A's, so positive
+    # is still "A better")
+    gap: float
     low: float  # paired bootstrap interval of the gap
     high: float
-    p_value: float  # McNemar's exact two-sided test on the discordant pairs (for 0/1 correctness only; else nan)
+    # McNemar's exact two-sided test on the discordant pairs (for 0/1
+    # correctness only; else nan)
+    p_value: float
     n: int
     a_only: int  # examples only A got right (0/1 correctness); 0 for errors
     b_only: int
 
     @property
     def clear(self) -> bool:
-        """True when the whole interval lies above zero: A beats B by more than the noise of these examples."""
+        """True when the whole interval lies above zero: A beats B by more than
+        the noise of these examples."""
         return self.low > 0
 
     def __str__(self) -> str:
-        return f"{self.gap:+.1%} (95 % interval {self.low:+.1%} to {self.high:+.1%}, n = {self.n})"
+        return (
+            f"{self.gap:+.1%} (95 % interval {self.low:+.1%} to "
+            f"{self.high:+.1%}, n = {self.n})"
+        )
 
 
 def _mcnemar_exact(a_only: int, b_only: int) -> float:
-    """Two-sided exact McNemar p-value: the discordant pairs under a fair coin."""
+    """Two-sided exact McNemar p-value: the discordant pairs under a fair
+    coin."""
     from math import comb
 
     n = a_only + b_only
@@ -80,13 +102,23 @@ def _mcnemar_exact(a_only: int, b_only: int) -> float:
     return float(min(1.0, 2 * tail))
 
 
-def paired_comparison(a: np.ndarray, b: np.ndarray, *, lower_is_better: bool = False, level: float = 0.95,
-                      n_resamples: int = 2_000, seed: int = 0) -> PairedComparison:  # fmt: skip
-    """Compare two models on the same examples: ``a`` and ``b`` hold one score per example, in the same order.
+def paired_comparison(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    lower_is_better: bool = False,
+    level: float = 0.95,
+    n_resamples: int = 2_000,
+    seed: int = 0,
+) -> PairedComparison:
+    """Compare two models on the same examples: ``a`` and ``b`` hold one score
+    per example, in the same order.
 
-    Scores are 0/1 correctness (or any per-example score, e.g. absolute errors with ``lower_is_better=True``).
-    Each bootstrap resample draws the same examples for both models, so what the two share (easy and hard
-    examples) cancels out: the interval is much narrower than two separate intervals would suggest.
+    Scores are 0/1 correctness (or any per-example score, e.g. absolute errors
+    with ``lower_is_better=True``). Each bootstrap resample draws the same
+    examples for both models, so what the two share (easy and hard examples)
+    cancels out: the interval is much narrower than two separate intervals
+    would suggest.
 
     Raises:
         ValueError: if ``a`` and ``b`` differ in length or are empty.
@@ -95,7 +127,8 @@ def paired_comparison(a: np.ndarray, b: np.ndarray, *, lower_is_better: bool = F
     b = np.asarray(b, dtype=np.float64).reshape(-1)
     if a.size == 0 or a.shape != b.shape:
         raise ValueError(
-            f"paired_comparison needs two equal, non-empty lists of scores; got {a.size} and {b.size}."
+            "paired_comparison needs two equal, non-empty lists of scores; "
+            f"got {a.size} and {b.size}."
         )
     diff = (b - a) if lower_is_better else (a - b)
     low, high = bootstrap_ci(
@@ -143,7 +176,8 @@ class SeedSpread:
 
 
 def seed_spread(values: Sequence[float]) -> SeedSpread:
-    """Return the :class:`SeedSpread` of one figure over several seeds (``str`` gives "mean ± sd (k seeds)")."""
+    """Return the :class:`SeedSpread` of one figure over several seeds (``str``
+    gives "mean ± sd (k seeds)")."""
     values = tuple(float(v) for v in values)
     if not values:
         raise ValueError("seed_spread needs at least one value.")
@@ -152,7 +186,8 @@ def seed_spread(values: Sequence[float]) -> SeedSpread:
 
 @dataclass(frozen=True)
 class GroupError:
-    """One group's error: its name, number of examples, mean error and bootstrap interval ``(low, high)``."""
+    """One group's error: its name, number of examples, mean error and
+    bootstrap interval ``(low, high)``."""
 
     attribute: str
     group: str
@@ -162,18 +197,28 @@ class GroupError:
     high: float
 
 
-def group_errors(errors: np.ndarray, groups: np.ndarray, names: Sequence[str], *, attribute: str = "group",
-                 level: float = 0.95, seed: int = 0) -> list[GroupError]:  # fmt: skip
-    """Return one :class:`GroupError` per group index ``0..len(names)-1`` that has examples.
+def group_errors(
+    errors: np.ndarray,
+    groups: np.ndarray,
+    names: Sequence[str],
+    *,
+    attribute: str = "group",
+    level: float = 0.95,
+    seed: int = 0,
+) -> list[GroupError]:
+    """Return one :class:`GroupError` per group index ``0..len(names)-1`` that
+    has examples.
 
-    ``errors`` (N,) are per-example errors (absolute errors in years, or 0/1 for wrong/right); ``groups`` (N,)
-    are integer group indices into ``names``. Empty groups are left out (there is nothing to measure).
+    ``errors`` (N,) are per-example errors (absolute errors in years, or 0/1
+    for wrong/right); ``groups`` (N,) are integer group indices into ``names``.
+    Empty groups are left out (there is nothing to measure).
     """
     errors = np.asarray(errors, dtype=np.float64).reshape(-1)
     groups = np.asarray(groups).reshape(-1)
     if errors.shape != groups.shape:
         raise ValueError(
-            f"errors {errors.shape} and groups {groups.shape} must have the same length."
+            f"errors {errors.shape} and groups {groups.shape} must have the "
+            "same length."
         )
     rows = []
     for index, name in enumerate(names):
@@ -197,7 +242,8 @@ def group_errors(errors: np.ndarray, groups: np.ndarray, names: Sequence[str], *
 def text_table(
     headers: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> str:
-    """Return rows as an aligned plain-text table (numbers right-aligned, text left-aligned)."""
+    """Return rows as an aligned plain-text table (numbers right-aligned, text
+    left-aligned)."""
     cells = [[str(h) for h in headers]] + [
         [str(c) for c in row] for row in rows
     ]

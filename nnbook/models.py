@@ -1,13 +1,18 @@
-"""Saved models: the convention that links the training chapters (6–8) to the model web (chapter 10).
+"""Saved models: the convention that links the training chapters (6–8) to the
+model web (chapter 10).
 
-A chapter that trains a model worth serving saves it next to its notebook, git-ignored::
+A chapter that trains a model worth serving saves it next to its notebook,
+git-ignored::
 
-    models/NAME.keras           # the Keras 3 model file (architecture + weights + optimizer, one file)
-    models/NAME.classes.json    # a JSON list of class names, e.g. ["cat", "dog"]
+    # the Keras 3 model file (architecture + weights + optimizer, one file)
+    models/NAME.keras
+    # a JSON list of class names, e.g. ["cat", "dog"]
+    models/NAME.classes.json
 
-The model alone says what it expects: its ``input_shape`` gives the image size and channels (1 = grayscale,
-3 = RGB), and it takes exactly what :func:`nnbook.images.to_model_input` returns. A model with one sigmoid
-output gives P(second class); a softmax model gives one probability per class.
+The model alone says what it expects: its ``input_shape`` gives the image size
+and channels (1 = grayscale, 3 = RGB), and it takes exactly what
+:func:`nnbook.images.to_model_input` returns. A model with one sigmoid output
+gives P(second class); a softmax model gives one probability per class.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ MODELS_DIR = "models"
 """The folder, next to the notebook, where chapters save their models."""
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
-"""A model name: lower-case letters, digits and underscores (it becomes a file name and a URL part)."""
+"""A model name: lower-case letters, digits and underscores (it becomes a file
+name and a URL part)."""
 
 
 class ModelFileError(ValueError):
-    """A saved model or its class list is missing, unreadable or inconsistent."""
+    """A saved model or its class list is missing, unreadable or
+    inconsistent."""
 
 
 @dataclass(frozen=True)
@@ -43,15 +50,18 @@ class ModelSpec:
 
     @property
     def color(self) -> str:
-        """The colour mode for :func:`nnbook.images.to_model_input`: ``"grayscale"`` or ``"rgb"``."""
+        """The colour mode for :func:`nnbook.images.to_model_input`:
+        ``"grayscale"`` or ``"rgb"``."""
         return "grayscale" if self.channels == 1 else "rgb"
 
 
 def check_name(name: str) -> str:
-    """Return ``name`` if it is a valid model name, else raise :class:`ModelFileError` saying what is allowed."""
+    """Return ``name`` if it is a valid model name, else raise
+    :class:`ModelFileError` saying what is allowed."""
     if not isinstance(name, str) or not NAME.match(name):
         raise ModelFileError(
-            f"model name {name!r} is not valid: use 1–64 lower-case letters, digits and underscores, e.g. 'cifar10'."
+            f"model name {name!r} is not valid: use 1–64 lower-case letters, "
+            "digits and underscores, e.g. 'cifar10'."
         )
     return name
 
@@ -59,10 +69,12 @@ def check_name(name: str) -> str:
 def spec_of(
     model: keras.Model, name: str, class_names: Sequence[str]
 ) -> ModelSpec:
-    """Return the :class:`ModelSpec` of ``model``, checking that it is an image classifier for ``class_names``.
+    """Return the :class:`ModelSpec` of ``model``, checking that it is an image
+    classifier for ``class_names``.
 
     Raises:
-        ModelFileError: if the input is not ``(None, size, size, 1 or 3)`` or the output does not match the classes.
+        ModelFileError: if the input is not ``(None, size, size, 1 or 3)`` or
+            the output does not match the classes.
     """
     shape = tuple(model.input_shape)
     if (
@@ -72,7 +84,8 @@ def spec_of(
         or shape[3] not in (1, 3)
     ):
         raise ModelFileError(
-            f"model {name!r} takes input {shape}; expected (None, size, size, 1 or 3)."
+            f"model {name!r} takes input {shape}; expected (None, size, "
+            "size, 1 or 3)."
         )
     outputs = int(model.output_shape[-1])
     classes = [str(c) for c in class_names]
@@ -80,8 +93,9 @@ def spec_of(
         outputs != len(classes) and not (outputs == 1 and len(classes) == 2)
     ):
         raise ModelFileError(
-            f"model {name!r} has {outputs} output(s) but {len(classes)} class names; a softmax model needs one "
-            "name per output, a one-sigmoid model exactly two names."
+            f"model {name!r} has {outputs} output(s) but {len(classes)} "
+            "class names; a softmax model needs one name per output, a "
+            "one-sigmoid model exactly two names."
         )
     return ModelSpec(
         name=name,
@@ -97,9 +111,11 @@ def save(
     class_names: Sequence[str],
     folder: str | Path = MODELS_DIR,
 ) -> Path:
-    """Save ``model`` as ``folder/NAME.keras`` with its class names in ``folder/NAME.classes.json``.
+    """Save ``model`` as ``folder/NAME.keras`` with its class names in
+    ``folder/NAME.classes.json``.
 
-    Both files are written under temporary names and renamed into place, so a reader never finds half a model.
+    Both files are written under temporary names and renamed into place, so a
+    reader never finds half a model.
 
     Returns:
         The path of the ``.keras`` file.
@@ -124,13 +140,15 @@ def save(
 def load(
     name: str, folder: str | Path = MODELS_DIR
 ) -> tuple[keras.Model, ModelSpec]:
-    """Load ``folder/NAME.keras`` (with Keras ``safe_mode``) and its class names.
+    """Load ``folder/NAME.keras`` (with Keras ``safe_mode``) and its class
+    names.
 
     Returns:
         ``(model, spec)``.
 
     Raises:
-        ModelFileError: if a file is missing, unreadable or the two do not match.
+        ModelFileError: if a file is missing, unreadable or the two do not
+            match.
     """
     folder = Path(folder)
     path, classes_path = (
@@ -139,7 +157,8 @@ def load(
     )
     if not path.is_file() or not classes_path.is_file():
         raise ModelFileError(
-            f"model {name!r} not found: {path} and {classes_path} must both exist (run the chapter that saves it)."
+            f"model {name!r} not found: {path} and {classes_path} must both "
+            "exist (run the chapter that saves it)."
         )
     try:
         class_names = json.loads(classes_path.read_text(encoding="utf-8"))
@@ -151,11 +170,14 @@ def load(
         isinstance(c, str) for c in class_names
     ):
         raise ModelFileError(
-            f'{classes_path} must hold a JSON list of strings, e.g. ["cat", "dog"].'
+            f'{classes_path} must hold a JSON list of strings, e.g. ["cat", '
+            '"dog"].'
         )
     try:
         model = keras.models.load_model(path, safe_mode=True)
-    except Exception as err:  # Keras raises many types for a broken file; report them all the same way
+    except Exception as err:
+        # Keras raises many types for a broken file; report them all the same
+        # way
         raise ModelFileError(
             f"cannot load {path}: {type(err).__name__}: {err}"
         ) from err
@@ -163,7 +185,8 @@ def load(
 
 
 def discover(folder: str | Path) -> list[str]:
-    """Return the sorted names of the models in ``folder`` that have both a ``.keras`` and a ``.classes.json``."""
+    """Return the sorted names of the models in ``folder`` that have both a
+    ``.keras`` and a ``.classes.json``."""
     folder = Path(folder)
     names = [
         p.name[: -len(".keras")]
@@ -178,10 +201,11 @@ def discover(folder: str | Path) -> list[str]:
 
 
 def class_probabilities(outputs: np.ndarray) -> np.ndarray:
-    """Turn a model's outputs ``(N, K)`` into class probabilities ``(N, max(K, 2))``.
+    """Turn a model's outputs ``(N, K)`` into class probabilities
+    ``(N, max(K, 2))``.
 
-    A one-sigmoid output ``p`` (probability of the second class) becomes ``[1 - p, p]``; softmax rows are returned
-    as they are.
+    A one-sigmoid output ``p`` (probability of the second class) becomes
+    ``[1 - p, p]``; softmax rows are returned as they are.
     """
     outputs = np.asarray(outputs, dtype=np.float64)
     if outputs.ndim == 1:
@@ -194,7 +218,8 @@ def class_probabilities(outputs: np.ndarray) -> np.ndarray:
 def top_k(
     probabilities: np.ndarray, class_names: Sequence[str], k: int = 3
 ) -> list[tuple[str, float]]:
-    """Return the ``k`` most probable ``(class name, probability)`` pairs of one row, most probable first."""
+    """Return the ``k`` most probable ``(class name, probability)`` pairs of
+    one row, most probable first."""
     row = np.asarray(probabilities, dtype=np.float64).reshape(-1)
     order = np.argsort(-row, kind="stable")[: min(k, row.size)]
     return [(str(class_names[i]), float(row[i])) for i in order]

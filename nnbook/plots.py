@@ -1,17 +1,22 @@
-"""The plots every chapter repeats, in one consistent, labelled style, sized for the page column.
+"""The plots every chapter repeats, in one consistent, labelled style, sized
+for the page column.
 
-Each function draws into a new figure (or into ``ax=`` when given) and returns a :class:`Plot` holding the
-``figure`` and ``axes``. In a notebook the figure appears once, below the cell, as usual.
+Each function draws into a new figure (or into ``ax=`` when given) and returns
+a :class:`Plot` holding the ``figure`` and ``axes``. In a notebook the figure
+appears once, below the cell, as usual.
 
-**Sized for the column.** The website's text column is :data:`COLUMN_PX` (688) CSS pixels wide and shows a wider
-figure scaled down, its text with it. The rule: *a 10-point tick label (Matplotlib's default) is at least 9.5 CSS
-pixels high on the page*. A figure saved at :data:`FIGURE_DPI` (100) draws that label 13.9 px high, so a figure
-PNG may be at most 688 × 13.9 / 9.5 ≈ 1,005 px wide (:data:`MAX_PNG_PX`): a figure at most
-:data:`MAX_FIGURE_INCHES` (9.8) inches, leaving room for the pad of ``bbox_inches="tight"``. Every figure a
-notebook shows goes through :func:`column_png` (``nnbook.setup()`` installs it as the inline backend's PNG
-formatter): a wider figure is shrunk to that width, its fonts keeping their size, and laid out again. The same
-PNG carries a text alternative (:func:`describe`: its titles and axis labels), which the website uses as the
-image's ``alt`` text.
+**Sized for the column.** The website's text column is :data:`COLUMN_PX` (688)
+CSS pixels wide and shows a wider figure scaled down, its text with it. The
+rule: *a 10-point tick label (Matplotlib's default) is at least 9.5 CSS pixels
+high on the page*. A figure saved at :data:`FIGURE_DPI` (100) draws that label
+13.9 px high, so a figure PNG may be at most 688 × 13.9 / 9.5 ≈ 1,005 px wide
+(:data:`MAX_PNG_PX`): a figure at most :data:`MAX_FIGURE_INCHES` (9.8) inches,
+leaving room for the pad of ``bbox_inches="tight"``. Every figure a notebook
+shows goes through :func:`column_png` (``nnbook.setup()`` installs it as the
+inline backend's PNG formatter): a wider figure is shrunk to that width, its
+fonts keeping their size, and laid out again. The same PNG carries a text
+alternative (:func:`describe`: its titles and axis labels), which the website
+uses as the image's ``alt`` text.
 """
 
 from __future__ import annotations
@@ -32,20 +37,26 @@ VALIDATION_COLOR = "tab:orange"
 CLASS_COLORS = ("tab:blue", "tab:red")
 BOUNDARY_CMAP = "RdBu_r"
 COLUMN_PX = 688
-"""Width of the website's text column in CSS pixels (sphinx-book-theme at a desktop width)."""
+"""Width of the website's text column in CSS pixels (sphinx-book-theme at a
+desktop width)."""
 FIGURE_DPI = 100
 """Resolution at which notebooks show figures (and the website stores them)."""
 TICK_POINTS = 10.0
-"""Matplotlib's default tick-label size (``font.size`` 10, ``xtick.labelsize`` "medium")."""
+"""Matplotlib's default tick-label size (``font.size`` 10, ``xtick.labelsize``
+"medium")."""
 MIN_TEXT_PX = 9.5
-"""Smallest on-page height, in CSS pixels, of a default tick label (see the module's docstring)."""
+"""Smallest on-page height, in CSS pixels, of a default tick label (see the
+module's docstring)."""
 MAX_PNG_PX = int(COLUMN_PX * (TICK_POINTS * FIGURE_DPI / 72) / MIN_TEXT_PX)
-"""Widest PNG that keeps a default tick label at :data:`MIN_TEXT_PX` in the column: 1,005 px."""
+"""Widest PNG that keeps a default tick label at :data:`MIN_TEXT_PX` in the
+column: 1,005 px."""
 MAX_FIGURE_INCHES = math.floor(MAX_PNG_PX / FIGURE_DPI * 10) / 10 - 0.2
-"""Widest figure drawn, 9.8 inches: :data:`MAX_PNG_PX` less the 0.1-inch pad that ``bbox_inches="tight"`` adds
-on each side; wider figures are shrunk to it."""
+"""Widest figure drawn, 9.8 inches: :data:`MAX_PNG_PX` less the 0.1-inch pad
+that ``bbox_inches="tight"`` adds on each side; wider figures are shrunk to
+it."""
 PNG_DESCRIPTION = "Description"
-"""The PNG text chunk holding a figure's text alternative (read by the site's build for ``alt``)."""
+"""The PNG text chunk holding a figure's text alternative (read by the site's
+build for ``alt``)."""
 STYLE = {
     "figure.dpi": FIGURE_DPI,
     "axes.grid": True,
@@ -65,8 +76,9 @@ class Plot:
     axes: Any  # one Axes or a NumPy array of Axes
 
     def _ipython_display_(self) -> None:
-        # While pyplot still owns the figure, the inline backend shows it at the end of the cell:
-        # displaying it here too would show it twice. Once pyplot has closed it, show it on request.
+        # While pyplot still owns the figure, the inline backend shows it at
+        # the end of the cell: displaying it here too would show it twice. Once
+        # pyplot has closed it, show it on request.
         if not plt.fignum_exists(self.figure.number):
             from IPython.display import display
 
@@ -74,46 +86,49 @@ class Plot:
 
 
 def column_size(width: float, height: float) -> tuple[float, float]:
-    """``(width, height)`` in inches, scaled down together when ``width`` exceeds :data:`MAX_FIGURE_INCHES`."""
+    """``(width, height)`` in inches, scaled down together when ``width``
+    exceeds :data:`MAX_FIGURE_INCHES`."""
     scale = min(1.0, MAX_FIGURE_INCHES / width)
     return width * scale, height * scale
 
 
 def text_px_on_page(points: float, figure_px: float) -> float:
-    """On-page height in CSS pixels of ``points``-point text in a figure ``figure_px`` pixels wide (at
-    :data:`FIGURE_DPI`), shown at most :data:`COLUMN_PX` wide."""
+    """On-page height in CSS pixels of ``points``-point text in a figure
+    ``figure_px`` pixels wide (at :data:`FIGURE_DPI`), shown at most
+    :data:`COLUMN_PX` wide."""
     return points * FIGURE_DPI / 72 * min(1.0, COLUMN_PX / figure_px)
 
 
 def max_inches(column_px: float = COLUMN_PX) -> float:
-    """Widest figure whose default tick labels stay :data:`MIN_TEXT_PX` high when shown ``column_px`` wide (at
-    any dpi), less the 0.2-inch pad of ``bbox_inches="tight"``: 9.8 inches for the page column."""
+    """Widest figure whose default tick labels stay :data:`MIN_TEXT_PX` high
+    when shown ``column_px`` wide (at any dpi), less the 0.2-inch pad of
+    ``bbox_inches="tight"``: 9.8 inches for the page column."""
     return (
         math.floor(column_px * TICK_POINTS / 72 / MIN_TEXT_PX * 10) / 10 - 0.2
     )
 
 
 def fit_to_column(figure: Figure, limit: float | None = None) -> bool:
-    """Shrink a figure wider than ``limit`` inches (default :data:`MAX_FIGURE_INCHES`) to that width (fonts keep
-    their size) and lay it out again; return True when it was resized."""
+    """Shrink a figure wider than ``limit`` inches (default
+    :data:`MAX_FIGURE_INCHES`) to that width (fonts keep their size) and lay it
+    out again; return True when it was resized."""
     limit = MAX_FIGURE_INCHES if limit is None else limit
     width, height = figure.get_size_inches()
     if width <= limit + 1e-6:
         return False
     figure.set_size_inches(width * limit / width, height * limit / width)
-    if (
-        figure.get_layout_engine() is None
-    ):  # constrained layout re-runs by itself at the next draw
+    # constrained layout re-runs by itself at the next draw
+    if figure.get_layout_engine() is None:
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore"
-            )  # "not compatible with tight_layout": keep the layout it has
+            # "not compatible with tight_layout": keep the layout it has
+            warnings.simplefilter("ignore")
             figure.tight_layout()
     return True
 
 
 def describe(figure: Figure) -> str:
-    """A text alternative for a figure: its title and each panel's title and axis labels (for ``alt`` text)."""
+    """A text alternative for a figure: its title and each panel's title and
+    axis labels (for ``alt`` text)."""
     parts: list[str] = []
     suptitle = getattr(figure, "_suptitle", None)
     if suptitle is not None and suptitle.get_text().strip():
@@ -122,10 +137,9 @@ def describe(figure: Figure) -> str:
     for ax in figure.axes:
         if not ax.get_visible() or ax.get_label() == "<colorbar>":
             continue
+        titles = (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
         title = " ".join(
-            t.get_text().strip()
-            for t in (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
-            if t.get_text().strip()
+            t.get_text().strip() for t in titles if t.get_text().strip()
         )
         axis = [
             f"{name}: {label}"
@@ -156,10 +170,12 @@ def describe(figure: Figure) -> str:
 
 
 def column_png(figure: Figure) -> tuple[bytes, dict] | None:
-    """The notebook's PNG of a figure: fitted to the column, at :data:`FIGURE_DPI`, with its text alternative.
+    """The notebook's PNG of a figure: fitted to the column, at
+    :data:`FIGURE_DPI`, with its text alternative.
 
-    Returns ``(png, metadata)`` as IPython's formatters accept, or None for a figure with nothing drawn (as the
-    inline backend does). The PNG's ``Description`` text chunk holds :func:`describe`'s text.
+    Returns ``(png, metadata)`` as IPython's formatters accept, or None for a
+    figure with nothing drawn (as the inline backend does). The PNG's
+    ``Description`` text chunk holds :func:`describe`'s text.
     """
     if not figure.axes and not figure.lines and not figure.images:
         return None
@@ -179,8 +195,9 @@ def column_png(figure: Figure) -> tuple[bytes, dict] | None:
 
 
 def show_figures_for_the_column(shell: Any) -> None:
-    """Make an IPython shell show every Matplotlib figure through :func:`column_png` (call after
-    ``%matplotlib inline``, which installs its own PNG formatter)."""
+    """Make an IPython shell show every Matplotlib figure through
+    :func:`column_png` (call after ``%matplotlib inline``, which installs its
+    own PNG formatter)."""
     shell.display_formatter.formatters["image/png"].for_type(
         Figure, column_png
     )
@@ -208,10 +225,12 @@ def history_curves(
     title: str = "Training curves",
     log_loss: bool = False,
 ) -> Plot:
-    """Plot each metric per epoch, training against validation when ``val_<metric>`` exists.
+    """Plot each metric per epoch, training against validation when
+    ``val_<metric>`` exists.
 
-    ``history`` is a ``keras.callbacks.History`` or its ``.history`` dict. Returns a :class:`Plot` with one
-    axis per metric. ``log_loss=True`` draws loss on a log scale (useful when it falls by orders of magnitude).
+    ``history`` is a ``keras.callbacks.History`` or its ``.history`` dict.
+    Returns a :class:`Plot` with one axis per metric. ``log_loss=True`` draws
+    loss on a log scale (useful when it falls by orders of magnitude).
     """
     logs = history.history if hasattr(history, "history") else dict(history)
     missing = [m for m in metrics if m not in logs]
@@ -251,7 +270,8 @@ def _predict_fn(model_or_fn: Any) -> Callable[[np.ndarray], np.ndarray]:
     if callable(model_or_fn):
         return lambda points: np.asarray(model_or_fn(points))
     raise TypeError(
-        "expected a Keras model or a function mapping an (n, 2) array to n scores"
+        "expected a Keras model or a function mapping an (n, 2) array to n "
+        "scores"
     )
 
 
@@ -266,16 +286,19 @@ def decision_boundary(
     title: str = "Decision boundary",
     show_colorbar: bool = True,
 ) -> Plot:
-    """Shade a 2-D classifier's output over a ``grid × grid`` mesh and overlay the labelled points.
+    """Shade a 2-D classifier's output over a ``grid × grid`` mesh and overlay
+    the labelled points.
 
-    ``model`` is a Keras model (sigmoid output) or a function from an (n, 2) array to n scores in [0, 1].
-    The 0.5 contour is drawn as the boundary. Returns a :class:`Plot`.
+    ``model`` is a Keras model (sigmoid output) or a function from an (n, 2)
+    array to n scores in [0, 1]. The 0.5 contour is drawn as the boundary.
+    Returns a :class:`Plot`.
     """
     x = np.asarray(x, dtype="float32")
     y = np.asarray(y).reshape(-1)
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(
-            f"decision_boundary needs 2-D points of shape (n, 2), got {x.shape}"
+            "decision_boundary needs 2-D points of shape (n, 2), got "
+            f"{x.shape}"
         )
     span = x.max(axis=0) - x.min(axis=0)
     low, high = x.min(axis=0) - margin * span, x.max(axis=0) + margin * span
@@ -324,7 +347,8 @@ def regression_line(
     title: str = "Data and fitted line",
     ax: Axes | None = None,
 ) -> Plot:
-    """Scatter 1-D data and draw the model's prediction across its range; returns a :class:`Plot`."""
+    """Scatter 1-D data and draw the model's prediction across its range;
+    returns a :class:`Plot`."""
     x = np.asarray(x, dtype="float32").reshape(-1)
     line_x = np.linspace(x.min(), x.max(), 200, dtype="float32").reshape(-1, 1)
     line_y = _predict_fn(model)(line_x).reshape(-1)
@@ -341,7 +365,8 @@ def regression_line(
 def _grid(
     n: int, ncols: int, cell: float = 1.6, title_lines: int = 1
 ) -> tuple[Figure, np.ndarray]:
-    """A grid of image axes, each row with room for ``title_lines`` lines of title above its images."""
+    """A grid of image axes, each row with room for ``title_lines`` lines of
+    title above its images."""
     nrows = int(np.ceil(n / ncols))
     height = (cell + 0.2 * title_lines) * nrows + 0.4
     figure, axes = plt.subplots(
@@ -367,7 +392,8 @@ def image_grid(
     ncols: int = 5,
     title: str = "Examples",
 ) -> Plot:
-    """Show images in a grid, each titled with its class name (or label); returns a :class:`Plot`."""
+    """Show images in a grid, each titled with its class name (or label);
+    returns a :class:`Plot`."""
     figure, axes = _grid(len(images), ncols)
     for i, (ax, image) in enumerate(zip(axes, images)):
         _show_image(ax, image)
@@ -391,10 +417,12 @@ def predictions_panel(
     ncols: int = 5,
     title: str = "Expected vs guess",
 ) -> Plot:
-    """Show images titled "expected / guess", green when right and red when wrong.
+    """Show images titled "expected / guess", green when right and red when
+    wrong.
 
-    ``predicted`` is either class indices (n,) or scores/probabilities (n, classes); the guess is the argmax,
-    and with scores the guess's probability is shown. Returns a :class:`Plot`.
+    ``predicted`` is either class indices (n,) or scores/probabilities (n,
+    classes); the guess is the argmax, and with scores the guess's probability
+    is shown. Returns a :class:`Plot`.
     """
     predicted = np.asarray(predicted)
     scores = predicted if predicted.ndim == 2 else None
@@ -409,7 +437,8 @@ def predictions_panel(
         truth, guess = int(expected[i]), int(guesses[i])
         confidence = f" ({scores[i, guess]:.0%})" if scores is not None else ""
         ax.set_title(
-            f"expected: {class_names[truth]}\nguess: {class_names[guess]}{confidence}",
+            f"expected: {class_names[truth]}\nguess: "
+            f"{class_names[guess]}{confidence}",
             fontsize=8,
             color="green" if truth == guess else "red",
         )
@@ -418,7 +447,7 @@ def predictions_panel(
     return Plot(figure, axes)
 
 
-# ------------------------------------------------------------------ comparing several training runs (chapter 6)
+# --------------------------------- comparing several training runs (chapter 6)
 
 
 def histories_grid(
@@ -428,11 +457,14 @@ def histories_grid(
     title: str = "Training curves",
     cell: tuple[float, float] = (3.2, 2.6),
 ) -> Plot:
-    """Draw several runs side by side: one column per run, one row per metric, training against validation.
+    """Draw several runs side by side: one column per run, one row per metric,
+    training against validation.
 
-    ``histories`` maps a run's name to a ``keras.callbacks.History`` (or its ``.history`` dict). Every panel of a
-    row shares its y-axis (accuracy-like metrics span [0, 1]) and every panel the same epochs, so the runs compare
-    at a glance. Returns a :class:`Plot` whose ``axes`` is a (metrics, runs) array.
+    ``histories`` maps a run's name to a ``keras.callbacks.History`` (or its
+    ``.history`` dict). Every panel of a row shares its y-axis (accuracy-like
+    metrics span [0, 1]) and every panel the same epochs, so the runs compare
+    at a glance. Returns a :class:`Plot` whose ``axes`` is a (metrics, runs)
+    array.
     """
     logs = {
         name: (h.history if hasattr(h, "history") else dict(h))
@@ -485,7 +517,7 @@ def histories_grid(
     return Plot(figure, axes)
 
 
-# ---------------------------------------------------------------------- confusion matrices, groups, model graphs
+# ------------------------------------ confusion matrices, groups, model graphs
 
 
 def confusion_matrix(
@@ -495,16 +527,19 @@ def confusion_matrix(
     title: str = "Confusion matrix",
     ax: Axes | None = None,
 ) -> Plot:
-    """Draw a confusion matrix (rows: true class, columns: predicted class) with its counts written in.
+    """Draw a confusion matrix (rows: true class, columns: predicted class)
+    with its counts written in.
 
-    Each row is coloured by the share of its true class (so rare classes are as readable as common ones); the
-    numbers are the counts. Returns a :class:`Plot`.
+    Each row is coloured by the share of its true class (so rare classes are as
+    readable as common ones); the numbers are the counts. Returns a
+    :class:`Plot`.
     """
     matrix = np.asarray(matrix)
     k = len(class_names)
     if matrix.shape != (k, k):
         raise ValueError(
-            f"matrix has shape {matrix.shape}; expected ({k}, {k}) for {k} class names."
+            f"matrix has shape {matrix.shape}; expected ({k}, {k}) for {k} "
+            "class names."
         )
     shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     figure, ax = _axes(ax, figsize=(0.45 * k + 2.8, 0.4 * k + 2.2))
@@ -542,10 +577,12 @@ def group_errors(
     ylabel: str = "mean error",
     reference: float | None = None,
 ) -> Plot:
-    """One panel per attribute: each group's mean error as a dot with its interval, its count under the name.
+    """One panel per attribute: each group's mean error as a dot with its
+    interval, its count under the name.
 
-    ``rows_by_attribute`` maps a panel title to rows with ``group``, ``count``, ``mean``, ``low``, ``high``
-    (:class:`nnbook.metrics.GroupError`); ``reference`` (e.g. the overall error) is drawn as a dashed line.
+    ``rows_by_attribute`` maps a panel title to rows with ``group``, ``count``,
+    ``mean``, ``low``, ``high`` (:class:`nnbook.metrics.GroupError`);
+    ``reference`` (e.g. the overall error) is drawn as a dashed line.
     """
     panels = list(rows_by_attribute.items())
     widths = [max(len(rows), 2) for _, rows in panels]
@@ -590,15 +627,23 @@ def group_errors(
 
 
 def model_graph(model: Any, *, title: str | None = None) -> Plot:
-    """Draw a Keras model's layers as boxes joined by arrows, inputs at the top, one column per branch.
+    """Draw a Keras model's layers as boxes joined by arrows, inputs at the
+    top, one column per branch.
 
-    A drawing without Graphviz (which ``keras.utils.plot_model`` needs): each box shows the layer's name, type and
-    output shape, so the branches of a multi-input model and where they join are visible. Returns a :class:`Plot`.
+    A drawing without Graphviz (which ``keras.utils.plot_model`` needs): each
+    box shows the layer's name, type and output shape, so the branches of a
+    multi-input model and where they join are visible. Returns a :class:`Plot`.
     """
     layers = list(model.layers)
-    parents = {layer.name: [t._keras_history.operation.name for node in layer._inbound_nodes  # noqa: SLF001
-                            for t in node.input_tensors if hasattr(t, "_keras_history")]
-               for layer in layers}  # fmt: skip
+    parents = {
+        layer.name: [
+            t._keras_history.operation.name  # noqa: SLF001
+            for node in layer._inbound_nodes  # noqa: SLF001
+            for t in node.input_tensors
+            if hasattr(t, "_keras_history")
+        ]
+        for layer in layers
+    }
     depth: dict[str, int] = {}
     for layer in layers:  # model.layers is in topological order
         depth[layer.name] = 1 + max(

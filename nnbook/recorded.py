@@ -1,19 +1,27 @@
-"""An explorer over recorded training runs: the learning-rate and epochs sliders of the image chapters.
+"""An explorer over recorded training runs: the learning-rate and epochs
+sliders of the image chapters.
 
-Retraining a CNN every time a slider moves is too slow on a CPU. So an image chapter trains a few runs once (one
-per setting: a learning rate, or a model/augmentation/learning-rate combination), each recording its per-epoch
+Retraining a CNN every time a slider moves is too slow on a CPU. So an image
+chapter trains a few runs once (one per setting: a learning rate, or a
+model/augmentation/learning-rate combination), each recording its per-epoch
 history, and :func:`recorded_runs` lets the reader
 
-* pick a run with one control per setting, and scrub through its epochs with an ``epochs`` slider;
-* in Jupyter or Colab, press **retrain** to train the chosen setting again live (when the chapter passes a
-  ``retrain`` function), which replaces that run's recorded history;
-* on the static website, do the same without a kernel: the histories travel with the page as a few kilobytes of
-  JSON and a small inline script draws the curves as SVG (sharp at any zoom, light pages, no network).
+* pick a run with one control per setting, and scrub through its epochs with an
+  ``epochs`` slider;
+* in Jupyter or Colab, press **retrain** to train the chosen setting again live
+  (when the chapter passes a ``retrain`` function), which replaces that run's
+  recorded history;
+* on the static website, do the same without a kernel: the histories travel
+  with the page as a few kilobytes of JSON and a small inline script draws the
+  curves as SVG (sharp at any zoom, light pages, no network).
 
 Typical use (last line of a cell)::
 
-    runs = {(lr,): histories[lr] for lr in LEARNING_RATES}        # keras History objects or their dicts
-    nnbook.recorded.recorded_runs({"learning rate": LEARNING_RATES}, runs, retrain=retrain)
+    # keras History objects or their dicts
+    runs = {(lr,): histories[lr] for lr in LEARNING_RATES}
+    nnbook.recorded.recorded_runs(
+        {"learning rate": LEARNING_RATES}, runs, retrain=retrain
+    )
 """
 
 from __future__ import annotations
@@ -47,7 +55,8 @@ PANEL_WIDTH, PANEL_HEIGHT = 330, 230
 
 
 def as_logs(history: Any) -> Logs:
-    """Return the per-epoch logs of a ``keras.callbacks.History`` (or of its ``.history`` dict) as float lists."""
+    """Return the per-epoch logs of a ``keras.callbacks.History`` (or of its
+    ``.history`` dict) as float lists."""
     logs = history.history if hasattr(history, "history") else history
     return {
         str(name): [float(v) for v in values]
@@ -67,11 +76,14 @@ def _bounded(metric: str) -> bool:
 
 
 def metric_range(metric: str, runs: Sequence[Logs]) -> tuple[float, float]:
-    """Return the y-axis range shared by every run for ``metric`` (training and validation together).
+    """Return the y-axis range shared by every run for ``metric`` (training and
+    validation together).
 
-    Accuracy-like metrics get [0, 1]. Losses start at 0 (or the lowest value) and end a little above the highest
-    first-epoch value, capped at three times the median first-epoch value, so that one diverging run (too high a
-    learning rate) does not flatten every other curve; its curve is clipped at the top.
+    Accuracy-like metrics get [0, 1]. Losses start at 0 (or the lowest value)
+    and end a little above the highest first-epoch value, capped at three times
+    the median first-epoch value, so that one diverging run (too high a
+    learning rate) does not flatten every other curve; its curve is clipped at
+    the top.
     """
     if _bounded(metric):
         return 0.0, 1.0
@@ -106,10 +118,12 @@ def metric_range(metric: str, runs: Sequence[Logs]) -> tuple[float, float]:
 
 
 class RecordedRuns:
-    """Controls over recorded runs and the figure of the chosen one; see :func:`recorded_runs`.
+    """Controls over recorded runs and the figure of the chosen one; see
+    :func:`recorded_runs`.
 
-    Attributes a test (or a curious learner) can read: ``controls`` (one widget per setting), ``epochs`` (the
-    epochs slider), ``runs`` (setting tuple -> logs), ``figure`` (the latest), ``draws`` and ``retrains``.
+    Attributes a test (or a curious learner) can read: ``controls`` (one widget
+    per setting), ``epochs`` (the epochs slider), ``runs`` (setting tuple ->
+    logs), ``figure`` (the latest), ``draws`` and ``retrains``.
     """
 
     def __init__(
@@ -134,7 +148,8 @@ class RecordedRuns:
                 v not in vals for v, vals in zip(key, self.parameters.values())
             ):
                 raise ValueError(
-                    f"run {key} does not match the parameters {list(self.parameters)}"
+                    f"run {key} does not match the parameters "
+                    f"{list(self.parameters)}"
                 )
         for key, logs in self.runs.items():
             missing = [m for m in metrics if m not in logs]
@@ -208,11 +223,13 @@ class RecordedRuns:
 
     @property
     def setting(self) -> tuple:
-        """The setting the controls show now, as a tuple in the order of the parameters."""
+        """The setting the controls show now, as a tuple in the order of the
+        parameters."""
         return tuple(control.value for control in self.controls.values())
 
     def draw(self, setting: tuple, epochs: int) -> Plot:
-        """Draw ``setting``'s run up to ``epochs``: faint full curves behind, the first ``epochs`` epochs solid."""
+        """Draw ``setting``'s run up to ``epochs``: faint full curves behind,
+        the first ``epochs`` epochs solid."""
         logs = self.runs.get(setting)
         figure, axes = plt.subplots(
             1,
@@ -274,7 +291,8 @@ class RecordedRuns:
         )
 
     def retrain(self) -> None:
-        """Train the current setting again for the current number of epochs (live only) and show the new run."""
+        """Train the current setting again for the current number of epochs
+        (live only) and show the new run."""
         if self.retrain_fn is None:
             raise RuntimeError(
                 "this explorer was made without a retrain function"
@@ -287,7 +305,8 @@ class RecordedRuns:
         self.show()
 
     def to_html(self) -> str:
-        """Return the kernel-free explorer: HTML controls, the runs as JSON, and a script drawing SVG curves."""
+        """Return the kernel-free explorer: HTML controls, the runs as JSON,
+        and a script drawing SVG curves."""
         start = self.setting
         controls = [
             Control(
@@ -337,11 +356,18 @@ class RecordedRuns:
             ],
         }
         picture = (
-            f'<svg data-picture role="img" aria-label="{html.escape(self.title)}" '
+            '<svg data-picture role="img" '
+            f'aria-label="{html.escape(self.title)}" '
             'style="max-width:100%;height:auto"></svg>'
         )
-        readout = '<div data-readout style="font-size:90%;font-family:monospace"></div>'
-        note = "runs recorded when the book was built; in Colab or Jupyter, press retrain to train a setting live."
+        readout = (
+            "<div data-readout "
+            'style="font-size:90%;font-family:monospace"></div>'
+        )
+        note = (
+            "runs recorded when the book was built; in Colab or Jupyter, "
+            "press retrain to train a setting live."
+        )
         return explorer_html(
             self.title,
             note,
@@ -354,7 +380,10 @@ class RecordedRuns:
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None
     ) -> dict[str, Any]:
-        text = f"{self.title}: choose a recorded run and scrub its epochs (run the notebook to use the controls)"
+        text = (
+            f"{self.title}: choose a recorded run and scrub its epochs (run "
+            "the notebook to use the controls)"
+        )
         return live_and_static_bundle(self.box, text, lambda: self)
 
 
@@ -370,9 +399,13 @@ _SCRIPT = """  const D = %s;
     if (text !== undefined) e.textContent = text;
     return e;
   }
-  function fmt(v) { return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2); }
+  function fmt(v) {
+    return Math.abs(v) >= 100 ? v.toFixed(0)
+      : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2);
+  }
   function update() {
-    const setting = Array.from(params).map(p => D.values[parseInt(p.dataset.param)][parseInt(p.value)]);
+    const setting = Array.from(params)
+      .map(p => D.values[parseInt(p.dataset.param)][parseInt(p.value)]);
     const run = D.runs[setting.join("|")];
     const n = run ? Math.max(...D.metrics.map(m => (run[m] || []).length)) : 1;
     const epochs = Math.min(parseInt(slider.value), n);
@@ -387,42 +420,92 @@ _SCRIPT = """  const D = %s;
       svg.appendChild(g);
       const [y0, y1] = D.ranges[p];
       const x = e => L + (W - L - R) * (n <= 1 ? 0.5 : (e - 1) / (n - 1));
-      const y = v => T + (H - T - B) * (1 - (Math.min(Math.max(v, y0), y1) - y0) / (y1 - y0));
-      g.appendChild(el("text", {x: L, y: 14, "font-size": 12, "font-weight": "bold"}, metric));
+      const y = v => T + (H - T - B)
+        * (1 - (Math.min(Math.max(v, y0), y1) - y0) / (y1 - y0));
+      g.appendChild(el(
+        "text", {x: L, y: 14, "font-size": 12, "font-weight": "bold"}, metric
+      ));
       for (let i = 0; i <= 4; i++) {
         const v = y0 + (y1 - y0) * i / 4;
-        g.appendChild(el("line", {x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#ddd"}));
-        g.appendChild(el("text", {x: L - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10}, fmt(v)));
+        g.appendChild(el(
+          "line", {x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#ddd"}
+        ));
+        g.appendChild(el(
+          "text",
+          {x: L - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10},
+          fmt(v)
+        ));
       }
       const ticks = Math.min(n, 6);
       for (let i = 0; i < ticks; i++) {
-        const e = Math.round(1 + (n - 1) * (ticks === 1 ? 0 : i / (ticks - 1)));
-        g.appendChild(el("text", {x: x(e), y: H - B + 14, "text-anchor": "middle", "font-size": 10}, e));
+        const e = Math.round(
+          1 + (n - 1) * (ticks === 1 ? 0 : i / (ticks - 1))
+        );
+        g.appendChild(el(
+          "text",
+          {x: x(e), y: H - B + 14, "text-anchor": "middle", "font-size": 10},
+          e
+        ));
       }
-      g.appendChild(el("text", {x: L + (W - L - R) / 2, y: H - 6, "text-anchor": "middle", "font-size": 11}, "epoch"));
-      g.appendChild(el("line", {x1: L, x2: L, y1: T, y2: H - B, stroke: "#888"}));
+      g.appendChild(el(
+        "text",
+        {
+          x: L + (W - L - R) / 2, y: H - 6,
+          "text-anchor": "middle", "font-size": 11,
+        },
+        "epoch"
+      ));
+      g.appendChild(el(
+        "line", {x1: L, x2: L, y1: T, y2: H - B, stroke: "#888"}
+      ));
       if (!run) {
-        g.appendChild(el("text", {x: W / 2, y: H / 2, "text-anchor": "middle", "font-size": 11}, "no recorded run"));
+        g.appendChild(el(
+          "text",
+          {x: W / 2, y: H / 2, "text-anchor": "middle", "font-size": 11},
+          "no recorded run"
+        ));
         return;
       }
-      [[metric, D.colors[0], "training"], ["val_" + metric, D.colors[1], "validation"]].forEach(([name, c, label], k) => {
+      [
+        [metric, D.colors[0], "training"],
+        ["val_" + metric, D.colors[1], "validation"],
+      ].forEach(([name, c, label], k) => {
         const values = run[name];
         if (!values) return;
         const color = COLORS[c] || c;
-        const pts = values.map((v, i) => v === null ? null : [x(i + 1), y(v)]);
-        const path = shown => pts.slice(0, shown).filter(q => q).map((q, i) => (i ? "L" : "M") + q[0].toFixed(1) + "," + q[1].toFixed(1)).join("");
-        g.appendChild(el("path", {d: path(values.length), fill: "none", stroke: color, "stroke-opacity": 0.2, "stroke-width": 1.5}));
-        g.appendChild(el("path", {d: path(Math.min(epochs, values.length)), fill: "none", stroke: color, "stroke-width": 2}));
+        const pts = values.map(
+          (v, i) => v === null ? null : [x(i + 1), y(v)]
+        );
+        const path = shown => pts.slice(0, shown).filter(q => q)
+          .map((q, i) => (i ? "L" : "M") + q[0].toFixed(1) + ","
+            + q[1].toFixed(1))
+          .join("");
+        g.appendChild(el("path", {
+          d: path(values.length), fill: "none", stroke: color,
+          "stroke-opacity": 0.2, "stroke-width": 1.5,
+        }));
+        g.appendChild(el("path", {
+          d: path(Math.min(epochs, values.length)), fill: "none",
+          stroke: color, "stroke-width": 2,
+        }));
         const last = values[Math.min(epochs, values.length) - 1];
         if (last !== null) {
-          g.appendChild(el("circle", {cx: x(Math.min(epochs, values.length)), cy: y(last), r: 3.5, fill: color}));
+          g.appendChild(el("circle", {
+            cx: x(Math.min(epochs, values.length)), cy: y(last), r: 3.5,
+            fill: color,
+          }));
           readout.push(`${label} ${metric} ${last.toFixed(3)}`);
         }
-        g.appendChild(el("rect", {x: W - R - 140 + 72 * k, y: 8, width: 10, height: 3, fill: color}));
-        g.appendChild(el("text", {x: W - R - 126 + 72 * k, y: 13, "font-size": 10}, label));
+        g.appendChild(el("rect", {
+          x: W - R - 140 + 72 * k, y: 8, width: 10, height: 3, fill: color,
+        }));
+        g.appendChild(el(
+          "text", {x: W - R - 126 + 72 * k, y: 13, "font-size": 10}, label
+        ));
       });
     });
-    root.querySelector("[data-readout]").textContent = run ? `epoch ${epochs}: ` + readout.join(", ") : "";
+    root.querySelector("[data-readout]").textContent =
+      run ? `epoch ${epochs}: ` + readout.join(", ") : "";
   }
   params.forEach(p => p.addEventListener("input", update));
   slider.addEventListener("input", update);
@@ -439,18 +522,25 @@ def recorded_runs(
     initial: tuple | None = None,
     epochs: int | None = None,
 ) -> RecordedRuns:
-    """An explorer over runs recorded once: one control per setting, an epochs slider, and a live retrain button.
+    """An explorer over runs recorded once: one control per setting, an epochs
+    slider, and a live retrain button.
 
     Args:
-        parameters: ``{"setting name": [values, ...]}``, e.g. ``{"learning rate": [1e-4, 1e-3, 1e-2]}``.
-        runs: ``{(value, ...): history}``, one ``keras.callbacks.History`` (or its dict) per recorded setting,
-            keys in the order of ``parameters``. Settings without a run show "no recorded run".
-        metrics: the metrics drawn, one panel each (``val_<metric>`` is drawn too when recorded).
-        retrain: ``retrain(*setting, epochs=n) -> History`` trains one setting live (Jupyter/Colab only).
-        initial, epochs: the setting and epoch count shown first (default: the first run, all its epochs).
+        parameters: ``{"setting name": [values, ...]}``, e.g.
+            ``{"learning rate": [1e-4, 1e-3, 1e-2]}``.
+        runs: ``{(value, ...): history}``, one ``keras.callbacks.History`` (or
+            its dict) per recorded setting, keys in the order of
+            ``parameters``. Settings without a run show "no recorded run".
+        metrics: the metrics drawn, one panel each (``val_<metric>`` is drawn
+            too when recorded).
+        retrain: ``retrain(*setting, epochs=n) -> History`` trains one setting
+            live (Jupyter/Colab only).
+        initial, epochs: the setting and epoch count shown first (default: the
+            first run, all its epochs).
 
     Returns:
-        A :class:`RecordedRuns`; display it (last line of a cell). On the website it renders kernel-free.
+        A :class:`RecordedRuns`; display it (last line of a cell). On the
+        website it renders kernel-free.
     """
     return RecordedRuns(
         parameters,

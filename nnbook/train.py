@@ -1,21 +1,27 @@
-"""The fast training path: many full-batch epochs of a small compiled Keras model in one TensorFlow graph.
+"""The fast training path: many full-batch epochs of a small compiled Keras
+model in one TensorFlow graph.
 
-``model.fit`` pays a fixed cost per epoch (callbacks, logging, a Python round trip); on an 11-point dataset that
-cost is the whole run (~25–50 ms an epoch on a laptop CPU, so 10,000 epochs take minutes). :func:`fast_fit` runs
-the *same* ``model.train_step`` that ``fit`` runs, but loops over the epochs inside one ``tf.function``, so
-10,000 epochs take about a second. It returns a ``keras.callbacks.History`` just like ``fit``.
+``model.fit`` pays a fixed cost per epoch (callbacks, logging, a Python round
+trip); on an 11-point dataset that cost is the whole run (~25–50 ms an epoch on
+a laptop CPU, so 10,000 epochs take minutes). :func:`fast_fit` runs the *same*
+``model.train_step`` that ``fit`` runs, but loops over the epochs inside one
+``tf.function``, so 10,000 epochs take about a second. It returns a
+``keras.callbacks.History`` just like ``fit``.
 
-Use it where a chapter must retrain many times (sliders, comparisons); teach with ``compile``/``fit``.
-It is the same maths as ``fit(x, y, epochs=n, batch_size=len(x), shuffle=False)``.
+Use it where a chapter must retrain many times (sliders, comparisons); teach
+with ``compile``/``fit``. It is the same maths as
+``fit(x, y, epochs=n, batch_size=len(x), shuffle=False)``.
 
-:func:`restart` serves the same chapters for larger models trained with ``fit``: it puts a compiled model back
-to its starting weights with a fresh optimizer, so a second run reuses the training graph the first one traced
+:func:`restart` serves the same chapters for larger models trained with
+``fit``: it puts a compiled model back to its starting weights with a fresh
+optimizer, so a second run reuses the training graph the first one traced
 instead of compiling a new model (3–4 s for a CIFAR network on a CPU).
 
-:class:`TimeBudget` and :func:`fit_for` compare training recipes at **equal wall time**: ``TimeBudget`` is a
-callback that measures a ``fit`` (and, given a budget, stops it once the budget is spent); ``fit_for`` trains a
-model until a budget is spent, optionally setting the learning rate before every step from the fraction of the
-budget used, and reports the steps and epochs it managed.
+:class:`TimeBudget` and :func:`fit_for` compare training recipes at **equal
+wall time**: ``TimeBudget`` is a callback that measures a ``fit`` (and, given a
+budget, stops it once the budget is spent); ``fit_for`` trains a model until a
+budget is spent, optionally setting the learning rate before every step from
+the fraction of the budget used, and reports the steps and epochs it managed.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ Array = Any  # NumPy array, tensor or anything tf.convert_to_tensor accepts
 
 
 def _as_tensor(value: Array, name: str) -> tf.Tensor:
-    """Convert inputs to a tensor, floats as float32 (what Keras layers expect)."""
+    """Convert inputs to a tensor, floats as float32 (what Keras layers
+    expect)."""
     array = np.asarray(value)
     if array.dtype.kind == "f":
         array = array.astype("float32")
@@ -52,21 +59,25 @@ def _check_inputs(
         model, "compiled", False
     ):
         raise ValueError(
-            "fast_fit needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+            "fast_fit needs a compiled model: call "
+            "model.compile(optimizer=..., loss=...) first"
         )
     if int(epochs) < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if x.shape[0] != y.shape[0]:
         raise ValueError(
-            f"x has {x.shape[0]} examples but y has {y.shape[0]}; they must match"
+            f"x has {x.shape[0]} examples but y has {y.shape[0]}; they must "
+            "match"
         )
 
 
 def _compiled_metrics_built(model: keras.Model) -> bool:
-    """True when the compiled metrics' variables exist; they must be created before, not inside, the graph loop.
+    """True when the compiled metrics' variables exist; they must be created
+    before, not inside, the graph loop.
 
-    Keras 3 keeps them in the private ``_compile_metrics``; if that ever disappears, this answers True and the
-    loop's first trace creates them, which tf.function allows.
+    Keras 3 keeps them in the private ``_compile_metrics``; if that ever
+    disappears, this answers True and the loop's first trace creates them,
+    which tf.function allows.
     """
     compile_metrics = getattr(model, "_compile_metrics", None)
     return compile_metrics is None or bool(
@@ -82,16 +93,19 @@ def fast_fit(
     *,
     validation_data: tuple[Array, Array] | None = None,
 ) -> keras.callbacks.History:
-    """Train a compiled model for ``epochs`` full-batch epochs inside one graph.
+    """Train a compiled model for ``epochs`` full-batch epochs inside one
+    graph.
 
-    Equivalent to ``model.fit(x, y, epochs=epochs, batch_size=len(x), shuffle=False, verbose=0)``: each epoch is
-    one ``model.train_step`` on all the data (loss and metrics are measured before that epoch's update, as in
-    ``fit``); with ``validation_data`` the model is evaluated after each epoch's update and the values are
-    stored under ``val_<name>``.
+    Equivalent to ``model.fit(x, y, epochs=epochs, batch_size=len(x),
+    shuffle=False, verbose=0)``: each epoch is one ``model.train_step`` on all
+    the data (loss and metrics are measured before that epoch's update, as in
+    ``fit``); with ``validation_data`` the model is evaluated after each
+    epoch's update and the values are stored under ``val_<name>``.
 
     Returns:
-        A ``keras.callbacks.History`` whose ``.history`` maps each metric name (``"loss"``, ``"accuracy"``,
-        ``"val_loss"``, …) to a list of ``epochs`` floats, and whose ``.epoch`` is ``[0, 1, …, epochs - 1]``.
+        A ``keras.callbacks.History`` whose ``.history`` maps each metric name
+        (``"loss"``, ``"accuracy"``, ``"val_loss"``, …) to a list of ``epochs``
+        floats, and whose ``.epoch`` is ``[0, 1, …, epochs - 1]``.
     """
     x_t, y_t = _as_tensor(x, "x"), _as_tensor(y, "y")
     _check_inputs(model, x_t, y_t, epochs)
@@ -111,7 +125,8 @@ def fast_fit(
         inputs: tuple[tf.Tensor, tf.Tensor], step: Any, prefix: str
     ) -> dict[str, tf.Tensor]:
         for metric in model.metrics:
-            metric.reset_state()  # fit resets metrics at the start of every epoch
+            # fit resets metrics at the start of every epoch
+            metric.reset_state()
         logs = step(inputs)
         return {
             prefix + key: tf.cast(value, tf.float32)
@@ -129,7 +144,8 @@ def fast_fit(
             rows = rows.write(i, tf.stack([logs[name] for name in names]))
         return rows.stack()
 
-    config.quiet_retracing_warnings()  # a fresh graph per call is intended here
+    # a fresh graph per call is intended here
+    config.quiet_retracing_warnings()
     table = run(tf.constant(int(epochs))).numpy()
     history = keras.callbacks.History()
     history.set_model(model)
@@ -146,10 +162,12 @@ def restart(
 ) -> keras.Model:
     """Put a compiled model back to a fresh start without compiling it again.
 
-    Sets every weight (trainable or not, e.g. batch-normalisation statistics) to ``weights``, which must come from
-    ``model.get_weights()``; zeroes the optimizer's state (step count, moment estimates), so it behaves as a new
-    optimizer; and sets its learning rate to ``learning_rate`` (callbacks such as ``ReduceLROnPlateau`` change it).
-    The next ``fit`` reuses the graph already traced for this model, which ``compile`` would throw away.
+    Sets every weight (trainable or not, e.g. batch-normalisation statistics)
+    to ``weights``, which must come from ``model.get_weights()``; zeroes the
+    optimizer's state (step count, moment estimates), so it behaves as a new
+    optimizer; and sets its learning rate to ``learning_rate`` (callbacks such
+    as ``ReduceLROnPlateau`` change it). The next ``fit`` reuses the graph
+    already traced for this model, which ``compile`` would throw away.
 
     Returns:
         The same ``model``, ready for ``fit``.
@@ -157,11 +175,13 @@ def restart(
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not getattr(model, "compiled", False):
         raise ValueError(
-            "restart needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+            "restart needs a compiled model: call "
+            "model.compile(optimizer=..., loss=...) first"
         )
     if getattr(optimizer, "use_ema", False):
         raise ValueError(
-            "restart cannot reset an optimizer with use_ema=True: compile the model again instead"
+            "restart cannot reset an optimizer with use_ema=True: compile "
+            "the model again instead"
         )
     if learning_rate <= 0:
         raise ValueError(
@@ -172,14 +192,14 @@ def restart(
         np.shape(w) != c.shape for w, c in zip(weights, current)
     ):
         raise ValueError(
-            "weights do not fit this model: pass the list that model.get_weights() returned"
+            "weights do not fit this model: pass the list that "
+            "model.get_weights() returned"
         )
     model.set_weights(weights)
     for variable in optimizer.variables:
         variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
-    optimizer.learning_rate = (
-        learning_rate  # assigns the optimizer's learning-rate variable
-    )
+    # assigns the optimizer's learning-rate variable
+    optimizer.learning_rate = learning_rate
     return model
 
 
@@ -189,14 +209,18 @@ Clock = Callable[
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """A callback that measures training time and, given ``seconds``, stops ``fit`` once they are spent.
+    """A callback that measures training time and, given ``seconds``, stops
+    ``fit`` once they are spent.
 
-    The clock starts when training begins. After every step it counts the step; when ``seconds`` is given and
-    the elapsed time reaches it, it sets ``model.stop_training`` so ``fit`` ends after that step. With
-    ``seconds=None`` it only measures (use it on the recipe whose time the other one is given).
+    The clock starts when training begins. After every step it counts the step;
+    when ``seconds`` is given and the elapsed time reaches it, it sets
+    ``model.stop_training`` so ``fit`` ends after that step. With
+    ``seconds=None`` it only measures (use it on the recipe whose time the
+    other one is given).
 
-    Attributes (read them after ``fit``): ``steps`` (steps trained), ``epochs_started`` (epochs begun, the last
-    one perhaps cut short) and :attr:`elapsed` (seconds since training began, frozen when it ended).
+    Attributes (read them after ``fit``): ``steps`` (steps trained),
+    ``epochs_started`` (epochs begun, the last one perhaps cut short) and
+    :attr:`elapsed` (seconds since training began, frozen when it ended).
     """
 
     def __init__(
@@ -205,7 +229,8 @@ class TimeBudget(keras.callbacks.Callback):
         super().__init__()
         if seconds is not None and not seconds > 0:
             raise ValueError(
-                f"seconds must be positive (or None to only measure), got {seconds}"
+                "seconds must be positive (or None to only measure), got "
+                f"{seconds}"
             )
         self.seconds = seconds
         self.clock = clock
@@ -216,7 +241,8 @@ class TimeBudget(keras.callbacks.Callback):
 
     @property
     def elapsed(self) -> float:
-        """Seconds of training so far (0 before it starts; the whole run's time once it has ended)."""
+        """Seconds of training so far (0 before it starts; the whole run's time
+        once it has ended)."""
         if self._start is None:
             return 0.0
         return (
@@ -224,7 +250,8 @@ class TimeBudget(keras.callbacks.Callback):
         ) - self._start
 
     def fraction_done(self) -> float:
-        """The fraction of the budget spent, between 0 and 1 (0 without a budget)."""
+        """The fraction of the budget spent, between 0 and 1 (0 without a
+        budget)."""
         if self.seconds is None:
             return 0.0
         return min(self.elapsed / self.seconds, 1.0)
@@ -251,9 +278,10 @@ class TimeBudget(keras.callbacks.Callback):
 
 @dataclass
 class BudgetRun:
-    """What :func:`fit_for` did: its ``history``, ``steps`` trained, the same in ``epochs`` (a fraction when
-    the last epoch was cut short), the ``seconds`` it took and the learning rate of every step (``rates``,
-    empty when no schedule was given)."""
+    """What :func:`fit_for` did: its ``history``, ``steps`` trained, the same
+    in ``epochs`` (a fraction when the last epoch was cut short), the
+    ``seconds`` it took and the learning rate of every step (``rates``, empty
+    when no schedule was given)."""
 
     history: keras.callbacks.History
     steps: int
@@ -263,7 +291,8 @@ class BudgetRun:
 
 
 class _Schedule(keras.callbacks.Callback):
-    """Set the optimizer's learning rate before every step from the fraction of the budget spent."""
+    """Set the optimizer's learning rate before every step from the fraction of
+    the budget spent."""
 
     def __init__(
         self, budget: TimeBudget, learning_rate: Callable[[float], float]
@@ -280,25 +309,38 @@ class _Schedule(keras.callbacks.Callback):
         self.rates.append(rate)
 
 
-def fit_for(model: keras.Model, data: Any, seconds: float, *,
-            learning_rate: Callable[[float], float] | None = None, callbacks: Iterable[keras.callbacks.Callback] = (),
-            steps_per_epoch: int | None = None, clock: Clock = time.perf_counter, max_epochs: int = 100_000,
-            **fit_kwargs: Any) -> BudgetRun:  # fmt: skip
-    """Train a compiled ``model`` on ``data`` (a ``tf.data.Dataset`` of batches) until ``seconds`` are spent.
+def fit_for(
+    model: keras.Model,
+    data: Any,
+    seconds: float,
+    *,
+    learning_rate: Callable[[float], float] | None = None,
+    callbacks: Iterable[keras.callbacks.Callback] = (),
+    steps_per_epoch: int | None = None,
+    clock: Clock = time.perf_counter,
+    max_epochs: int = 100_000,
+    **fit_kwargs: Any,
+) -> BudgetRun:
+    """Train a compiled ``model`` on ``data`` (a ``tf.data.Dataset`` of
+    batches) until ``seconds`` are spent.
 
-    ``learning_rate``, when given, maps the fraction of the budget spent (0 → 1) to the learning rate of the
-    next step, so a schedule such as warm-up + cosine decay runs over the wall-clock budget. Other ``fit``
-    arguments (``validation_data``, …) pass through; ``verbose`` defaults to 0 and ``shuffle`` to False.
-    ``steps_per_epoch`` (taken from ``data`` when it has a known length) only converts steps to epochs.
+    ``learning_rate``, when given, maps the fraction of the budget spent (0 →
+    1) to the learning rate of the next step, so a schedule such as warm-up +
+    cosine decay runs over the wall-clock budget. Other ``fit`` arguments
+    (``validation_data``, …) pass through; ``verbose`` defaults to 0 and
+    ``shuffle`` to False. ``steps_per_epoch`` (taken from ``data`` when it has
+    a known length) only converts steps to epochs.
 
     Returns:
-        A :class:`BudgetRun` with the history, the steps and epochs trained, the seconds used and the rates.
+        A :class:`BudgetRun` with the history, the steps and epochs trained,
+        the seconds used and the rates.
     """
     if getattr(model, "optimizer", None) is None or not getattr(
         model, "compiled", False
     ):
         raise ValueError(
-            "fit_for needs a compiled model: call model.compile(optimizer=..., loss=...) first"
+            "fit_for needs a compiled model: call "
+            "model.compile(optimizer=..., loss=...) first"
         )
     budget = TimeBudget(seconds, clock=clock)
     schedule = (
@@ -327,7 +369,8 @@ def fit_for(model: keras.Model, data: Any, seconds: float, *,
 
 
 def _known_length(data: Any) -> int | None:
-    """Batches per epoch of a dataset whose length is known (``tf.data`` cardinality, ``len``), else None."""
+    """Batches per epoch of a dataset whose length is known (``tf.data``
+    cardinality, ``len``), else None."""
     cardinality = getattr(data, "cardinality", None)
     if cardinality is not None:
         count = int(cardinality().numpy())

@@ -1,18 +1,26 @@
-"""Export a saved Keras model for the browser: the TensorFlow.js *layers-model* format, written here.
+"""Export a saved Keras model for the browser: the TensorFlow.js *layers-model*
+format, written here.
 
-TensorFlow.js (the runtime the paper's model web used, vendored in ``nnbook/web/vendor/tfjs``) loads a model with
-``tf.loadLayersModel(url)`` from three things, which :func:`export` writes into one folder:
+TensorFlow.js (the runtime the paper's model web used, vendored in
+``nnbook/web/vendor/tfjs``) loads a model with ``tf.loadLayersModel(url)`` from
+three things, which :func:`export` writes into one folder:
 
-* ``model.json``: the network as a Keras-2-style ``Sequential`` topology (one config per layer) and a
-  ``weightsManifest`` naming every weight array, its shape and dtype, in file order;
-* ``weights.bin``: the float32 weights, little-endian, concatenated in that order;
-* ``model.js``: the same two as one JavaScript file (``window.nnbookWebModels[NAME] = {...}`` with the weights in
-  base64), so that the page also works when opened from ``file://``, where a browser refuses ``fetch``.
+* ``model.json``: the network as a Keras-2-style ``Sequential`` topology (one
+  config per layer) and a ``weightsManifest`` naming every weight array, its
+  shape and dtype, in file order;
+* ``weights.bin``: the float32 weights, little-endian, concatenated in that
+  order;
+* ``model.js``: the same two as one JavaScript file
+  (``window.nnbookWebModels[NAME] = {...}`` with the weights in base64), so
+  that the page also works when opened from ``file://``, where a browser
+  refuses ``fetch``.
 
-The ``tensorflowjs`` converter is not used: it does not read Keras 3 models and pulls a large set of dependencies.
-Only the layers our chapters use are supported (see :data:`SUPPORTED`); training-only augmentation layers
-(``RandomFlip``, ``RandomTranslation``, ...) are identity at inference and are left out. Any other layer raises
-:class:`WebModelError` naming it. ``nnbook.models`` holds the saved-model convention this module reads.
+The ``tensorflowjs`` converter is not used: it does not read Keras 3 models and
+pulls a large set of dependencies. Only the layers our chapters use are
+supported (see :data:`SUPPORTED`); training-only augmentation layers
+(``RandomFlip``, ``RandomTranslation``, ...) are identity at inference and are
+left out. Any other layer raises :class:`WebModelError` naming it.
+``nnbook.models`` holds the saved-model convention this module reads.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ AUGMENTATION = (
     "RandomContrast",
     "RandomBrightness",
 )
-"""Training-only layers, identity at inference: left out of the exported network."""
+"""Training-only layers, identity at inference: left out of the exported
+network."""
 
 ACTIVATIONS = (
     "linear",
@@ -71,13 +80,15 @@ SUPPORTED = (
     "ReLU",
     "Rescaling",
 ) + AUGMENTATION
-"""The Keras layer classes :func:`export` can convert (nested ``Sequential`` blocks are flattened)."""
+"""The Keras layer classes :func:`export` can convert (nested ``Sequential``
+blocks are flattened)."""
 
 FILES = ("model.json", "weights.bin", "model.js", "info.json")
 
 
 class WebModelError(ValueError):
-    """A model that cannot be exported for the browser; the message names the layer and what to do."""
+    """A model that cannot be exported for the browser; the message names the
+    layer and what to do."""
 
 
 def _activation(layer: keras.layers.Layer, value: Any) -> str:
@@ -88,8 +99,9 @@ def _activation(layer: keras.layers.Layer, value: Any) -> str:
     )
     if name not in ACTIVATIONS:
         raise WebModelError(
-            f"layer {layer.name!r} uses activation {name!r}, which the browser export does not "
-            f"support; use one of {', '.join(ACTIVATIONS)}."
+            f"layer {layer.name!r} uses activation {name!r}, which the "
+            "browser export does not support; use one of "
+            f"{', '.join(ACTIVATIONS)}."
         )
     return name
 
@@ -103,38 +115,41 @@ def _pair(value: Any) -> list[int]:
 
 
 def _flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """The model's layers in order, nested ``Sequential`` blocks expanded; it must be a plain chain."""
+    """The model's layers in order, nested ``Sequential`` blocks expanded; it
+    must be a plain chain."""
     out: list[keras.layers.Layer] = []
     for layer in model.layers:
         if isinstance(layer, keras.Sequential):
             out.extend(_flatten_layers(layer))
         elif isinstance(layer, keras.Model):
             raise WebModelError(
-                f"layer {layer.name!r} is a nested {type(layer).__name__} model; the browser "
-                "export supports Sequential blocks only."
+                f"layer {layer.name!r} is a nested {type(layer).__name__} "
+                "model; the browser export supports Sequential blocks only."
             )
         else:
             out.append(layer)
     if not isinstance(model, keras.Sequential):
-        for (
-            layer
-        ) in out:  # a functional model must be a single chain of layers
+        # a functional model must be a single chain of layers
+        for layer in out:
             if len(layer._inbound_nodes) > 1 or any(
                 len(getattr(node, "input_tensors", [])) > 1
                 for node in layer._inbound_nodes
             ):
                 raise WebModelError(
-                    f"layer {layer.name!r} ({type(layer).__name__}) joins or reuses tensors; the "
-                    "browser export supports a single chain of layers (a Sequential network)."
+                    f"layer {layer.name!r} ({type(layer).__name__}) joins or "
+                    "reuses tensors; the browser export supports a single "
+                    "chain of layers (a Sequential network)."
                 )
     return out
 
 
 def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
-    """The TensorFlow.js config of one Keras layer (None for a layer left out), with what inference needs.
+    """The TensorFlow.js config of one Keras layer (None for a layer left out),
+    with what inference needs.
 
     Raises:
-        WebModelError: for a layer class or an option the export does not support.
+        WebModelError: for a layer class or an option the export does not
+            support.
     """
     kind = type(layer).__name__
     c = layer.get_config()
@@ -142,8 +157,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
         return None
     if kind not in SUPPORTED:
         raise WebModelError(
-            f"layer {layer.name!r} is a {kind}, which the browser export does not support "
-            f"(supported: {', '.join(SUPPORTED)})."
+            f"layer {layer.name!r} is a {kind}, which the browser export "
+            f"does not support (supported: {', '.join(SUPPORTED)})."
         )
     if c.get("data_format", "channels_last") != "channels_last":
         raise WebModelError(
@@ -158,7 +173,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
     if kind == "Conv2D":
         if int(c.get("groups", 1)) != 1:
             raise WebModelError(
-                f"layer {layer.name!r} is a grouped Conv2D (groups={c['groups']}): not supported."
+                f"layer {layer.name!r} is a grouped Conv2D "
+                f"(groups={c['groups']}): not supported."
             )
         config.update(
             filters=int(c["filters"]),
@@ -180,7 +196,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
     elif kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
         if c.get("keepdims"):
             raise WebModelError(
-                f"layer {layer.name!r} uses keepdims=True: not supported in the browser export."
+                f"layer {layer.name!r} uses keepdims=True: not supported in "
+                "the browser export."
             )
         config.update(data_format="channels_last")
     elif kind == "Flatten":
@@ -202,7 +219,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
         )
         if axis not in (-1, 3):
             raise WebModelError(
-                f"layer {layer.name!r} normalises axis {axis}; only the channel axis (-1) works."
+                f"layer {layer.name!r} normalises axis {axis}; only the "
+                "channel axis (-1) works."
             )
         config.update(
             axis=-1,
@@ -220,7 +238,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
             or c.get("max_value") is not None
         ):
             raise WebModelError(
-                f"layer {layer.name!r} is a ReLU with options; use Activation('relu')."
+                f"layer {layer.name!r} is a ReLU with options; use "
+                "Activation('relu')."
             )
         kind = "Activation"
         config.update(activation="relu")
@@ -236,7 +255,8 @@ def layer_config(layer: keras.layers.Layer) -> dict[str, Any] | None:
 def _weights(
     layer: keras.layers.Layer, kind: str
 ) -> list[tuple[str, np.ndarray]]:
-    """The layer's weights as TensorFlow.js names them (``layer/kernel``), in the order it creates them."""
+    """The layer's weights as TensorFlow.js names them (``layer/kernel``), in
+    the order it creates them."""
     arrays = [np.asarray(w, dtype=np.float32) for w in layer.get_weights()]
     if kind in ("Conv2D", "Dense"):
         names = ["kernel", "bias"][: len(arrays)]
@@ -251,14 +271,15 @@ def _weights(
         names = []
     if len(names) != len(arrays):
         raise WebModelError(
-            f"layer {layer.name!r} ({kind}) has {len(arrays)} weight arrays, expected "
-            f"{len(names)}; it cannot be exported."
+            f"layer {layer.name!r} ({kind}) has {len(arrays)} weight arrays, "
+            f"expected {len(names)}; it cannot be exported."
         )
     return [(f"{layer.name}/{n}", a) for n, a in zip(names, arrays)]
 
 
 def to_layers_model(model: keras.Model) -> tuple[dict[str, Any], bytes]:
-    """Return ``(model_json, weight_bytes)``: the TensorFlow.js layers-model of ``model`` and its weights.
+    """Return ``(model_json, weight_bytes)``: the TensorFlow.js layers-model of
+    ``model`` and its weights.
 
     Raises:
         WebModelError: if a layer cannot be exported.
@@ -302,17 +323,21 @@ def export(
     accuracy: float | None = None,
     chapter: str | None = None,
 ) -> dict[str, Any]:
-    """Export the saved model ``source/NAME.keras`` (with its class names) into the folder ``target``.
+    """Export the saved model ``source/NAME.keras`` (with its class names) into
+    the folder ``target``.
 
-    Writes ``model.json``, ``weights.bin``, ``model.js`` (both in one script, for ``file://``) and ``info.json``
-    (name, size, channels, classes, sizes in bytes, the test ``accuracy`` and the ``chapter`` page, if given).
-    Files are written under temporary names and renamed, so a half-written model is never left behind.
+    Writes ``model.json``, ``weights.bin``, ``model.js`` (both in one script,
+    for ``file://``) and ``info.json`` (name, size, channels, classes, sizes in
+    bytes, the test ``accuracy`` and the ``chapter`` page, if given). Files are
+    written under temporary names and renamed, so a half-written model is never
+    left behind.
 
     Returns:
         The info dictionary.
 
     Raises:
-        nnbook.models.ModelFileError: if the saved model is missing or unreadable.
+        nnbook.models.ModelFileError: if the saved model is missing or
+            unreadable.
         WebModelError: if a layer cannot be exported.
     """
     model, spec = models.load(name, source)
@@ -332,8 +357,10 @@ def export(
     text = json.dumps(model_json, separators=(",", ":"))
     info["model_json_bytes"] = len(text.encode())
     script = (
-        f"(window.nnbookWebModels = window.nnbookWebModels || {{}})[{json.dumps(spec.name)}] = "
-        f'{{model: {text}, weights: "{base64.b64encode(weights).decode()}"}};\n'
+        "(window.nnbookWebModels = window.nnbookWebModels || "
+        f"{{}})[{json.dumps(spec.name)}] = "
+        f"{{model: {text}, weights: "
+        f'"{base64.b64encode(weights).decode()}"}};\n'
     )
     contents = {
         "model.json": text.encode(),
@@ -349,5 +376,6 @@ def export(
 
 
 def predict_reference(model: keras.Model, x: np.ndarray) -> np.ndarray:
-    """The class probabilities Keras gives for ``x`` (what the browser must reproduce): ``(N, classes)``."""
+    """The class probabilities Keras gives for ``x`` (what the browser must
+    reproduce): ``(N, classes)``."""
     return models.class_probabilities(model.predict(x, verbose=0))

@@ -1,12 +1,16 @@
-"""Interactive controls: sliders that retrain a model and redraw, in Jupyter, Colab and on the static site.
+"""Interactive controls: sliders that retrain a model and redraw, in Jupyter,
+Colab and on the static site.
 
-``training_sliders(...)`` gives a learning-rate slider (log scale), an epochs slider and, when several datasets
-are passed, a dataset menu. Moving one retrains a fresh model through :func:`nnbook.train.fast_fit` and redraws.
+``training_sliders(...)`` gives a learning-rate slider (log scale), an epochs
+slider and, when several datasets are passed, a dataset menu. Moving one
+retrains a fresh model through :func:`nnbook.train.fast_fit` and redraws.
 
-The same object also carries a *kernel-free* version for the book's website, where no Python runs: a small
-HTML/JavaScript explorer over figures precomputed when the book is built (:class:`FrameExplorer`). Jupyter and
-Colab render the live widget; the website's build is configured (``nb_mime_priority_overrides`` in
-``_config.yml``) to render the precomputed explorer instead. The live widget is never frozen output.
+The same object also carries a *kernel-free* version for the book's website,
+where no Python runs: a small HTML/JavaScript explorer over figures precomputed
+when the book is built (:class:`FrameExplorer`). Jupyter and Colab render the
+live widget; the website's build is configured (``nb_mime_priority_overrides``
+in ``_config.yml``) to render the precomputed explorer instead. The live widget
+is never frozen output.
 """
 
 from __future__ import annotations
@@ -33,15 +37,19 @@ from nnbook.train import fast_fit
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 STATIC_DPI = 96
-"""Resolution of the website's precomputed frames: one CSS pixel per pixel at Matplotlib's default size."""
+"""Resolution of the website's precomputed frames: one CSS pixel per pixel at
+Matplotlib's default size."""
 STATIC_COLORS = 128
-"""Frames are stored as palette PNGs of this many colours: plots have few colours, so they stay sharp (no lossy
-blur on lines and text) at about a third of the bytes of a full-colour PNG, which keeps explorer pages light."""
+"""Frames are stored as palette PNGs of this many colours: plots have few
+colours, so they stay sharp (no lossy blur on lines and text) at about a third
+of the bytes of a full-colour PNG, which keeps explorer pages light."""
 
 EXPLORER_PX = 670
-"""Width an explorer's picture is shown at in the page column (688 px less the explorer's border and padding)."""
+"""Width an explorer's picture is shown at in the page column (688 px less the
+explorer's border and padding)."""
 FRAME_MAX_INCHES = max_inches(EXPLORER_PX)
-"""Widest frame drawn (9.5 in): its default tick labels stay readable at :data:`EXPLORER_PX`."""
+"""Widest frame drawn (9.5 in): its default tick labels stay readable at
+:data:`EXPLORER_PX`."""
 
 Data = tuple[np.ndarray, np.ndarray]
 BuildModel = Callable[[float], keras.Model]
@@ -53,10 +61,12 @@ Draw = Callable[
 def figure_to_data_uri(
     figure: Figure, dpi: int = STATIC_DPI, colors: int = STATIC_COLORS
 ) -> str:
-    """Render a Matplotlib figure to a ``data:image/png;base64,...`` URI (for kernel-free HTML).
+    """Render a Matplotlib figure to a ``data:image/png;base64,...`` URI (for
+    kernel-free HTML).
 
-    A figure wider than the page column is first fitted to it (:func:`nnbook.plots.fit_to_column`). The PNG holds
-    a palette of at most ``colors`` colours (lossless for lines and text; smooth colour maps are
+    A figure wider than the page column is first fitted to it
+    (:func:`nnbook.plots.fit_to_column`). The PNG holds a palette of at most
+    ``colors`` colours (lossless for lines and text; smooth colour maps are
     approximated), a fraction of the size of a full-colour PNG.
     """
     fit_to_column(figure, FRAME_MAX_INCHES)
@@ -86,7 +96,8 @@ def _as_figure(drawn: Any) -> Figure:
 
 
 def render_frame(draw: Callable[[], Any]) -> str:
-    """Draw one figure off-screen with ``draw()``, close it, and return it as a PNG data URI (a static frame)."""
+    """Draw one figure off-screen with ``draw()``, close it, and return it as a
+    PNG data URI (a static frame)."""
     with plt.ioff():
         figure = _as_figure(draw())
     uri = figure_to_data_uri(figure)
@@ -95,10 +106,12 @@ def render_frame(draw: Callable[[], Any]) -> str:
 
 
 def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
-    """Return ``(name, content)`` pairs from a ``FileUpload`` value, in ipywidgets 8 *and* 7 (Colab's) formats.
+    """Return ``(name, content)`` pairs from a ``FileUpload`` value, in
+    ipywidgets 8 *and* 7 (Colab's) formats.
 
-    ipywidgets 8 gives a tuple of dicts with ``name`` and ``content`` (a memoryview); ipywidgets 7 gives a dict
-    mapping each file name to a dict with ``content`` (bytes).
+    ipywidgets 8 gives a tuple of dicts with ``name`` and ``content`` (a
+    memoryview); ipywidgets 7 gives a dict mapping each file name to a dict
+    with ``content`` (bytes).
     """
     if isinstance(value, Mapping):  # ipywidgets 7
         return [
@@ -110,7 +123,8 @@ def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
 def redraw(
     output: widgets.Output, old: Figure | None, draw: Callable[[], Any]
 ) -> Figure:
-    """Close ``old``, then show the figure that ``draw()`` makes in ``output`` (replacing what was there).
+    """Close ``old``, then show the figure that ``draw()`` makes in ``output``
+    (replacing what was there).
 
     Returns:
         The new figure.
@@ -118,9 +132,9 @@ def redraw(
     if old is not None:
         plt.close(old)
     output.clear_output(wait=True)
-    figure = _as_figure(
-        draw()
-    )  # outside ``with output``: in a kernel, Output swallows exceptions raised inside it
+    # outside ``with output``: in a kernel, Output swallows exceptions raised
+    # inside it
+    figure = _as_figure(draw())
     with output:
         plt.show()
     return figure
@@ -129,10 +143,12 @@ def redraw(
 def live_and_static_bundle(
     box: widgets.Widget, text: str, static: Callable[[], Any]
 ) -> dict[str, Any]:
-    """The display data of a live control: the widget view, plain text, and (outside Colab) the static explorer.
+    """The display data of a live control: the widget view, plain text, and
+    (outside Colab) the static explorer.
 
-    Jupyter and Colab render the widget view; the website's build prefers ``text/html`` (see ``_config.yml``),
-    which holds ``static().to_html()`` (any object with ``to_html``), computed only when not in Colab.
+    Jupyter and Colab render the widget view; the website's build prefers
+    ``text/html`` (see ``_config.yml``), which holds ``static().to_html()``
+    (any object with ``to_html``), computed only when not in Colab.
     """
     bundle: dict[str, Any] = {
         "text/plain": text,
@@ -142,25 +158,32 @@ def live_and_static_bundle(
             "model_id": box.model_id,
         },
     }
-    if (
-        not config.in_colab()
-    ):  # Colab always has a kernel: no need for the static version there
+    # Colab always has a kernel: no need for the static version there
+    if not config.in_colab():
         bundle["text/html"] = static().to_html()
     return bundle
 
 
-TRAINED_NOTE = "precomputed when the book was built; run the notebook (Colab or Jupyter) to retrain live."
-DRAWN_NOTE = "precomputed when the book was built; run the notebook (Colab or Jupyter) to move the controls live."
+TRAINED_NOTE = (
+    "precomputed when the book was built; run the notebook (Colab or "
+    "Jupyter) to retrain live."
+)
+DRAWN_NOTE = (
+    "precomputed when the book was built; run the notebook (Colab or "
+    "Jupyter) to move the controls live."
+)
 
 
 @dataclass(frozen=True)
 class Control:
-    """One control of a kernel-free explorer: a slider over a few positions, or a menu.
+    """One control of a kernel-free explorer: a slider over a few positions, or
+    a menu.
 
-    ``labels`` are what each position shows beside the slider and what a screen reader announces
-    (``aria-valuetext``: "0.01", not the position "1"); ``start`` is the position shown first; ``attribute`` is the
-    data attribute the explorer's script finds it by (``data-param="0"``, ``data-epochs``); a slider's positions
-    are numbered from ``first``.
+    ``labels`` are what each position shows beside the slider and what a screen
+    reader announces (``aria-valuetext``: "0.01", not the position "1");
+    ``start`` is the position shown first; ``attribute`` is the data attribute
+    the explorer's script finds it by (``data-param="0"``, ``data-epochs``); a
+    slider's positions are numbered from ``first``.
     """
 
     name: str
@@ -171,7 +194,8 @@ class Control:
     first: int = 0
 
     def to_html(self) -> str:
-        """The control as HTML: a labelled ``<input type="range">`` with its readout, or a ``<select>``."""
+        """The control as HTML: a labelled ``<input type="range">`` with its
+        readout, or a ``<select>``."""
         name = html.escape(self.name)
         shown = html.escape(str(self.labels[self.start]))
         if self.menu:
@@ -180,17 +204,24 @@ class Control:
                 f"{html.escape(str(v))}</option>"
                 for j, v in enumerate(self.labels)
             )
-            return f'<label class="nnbook-control">{name}: <select {self.attribute}>{options}</select></label>'
+            return (
+                f'<label class="nnbook-control">{name}: <select '
+                f"{self.attribute}>{options}</select></label>"
+            )
         labels = html.escape(json.dumps([str(v) for v in self.labels]))
         return (
-            f'<label class="nnbook-control">{name}: <input type="range" min="{self.first}" '
-            f'max="{self.first + len(self.labels) - 1}" value="{self.first + self.start}" step="1" '
-            f'{self.attribute} data-labels="{labels}" aria-valuetext="{shown}"> <output>{shown}</output></label>'
+            f'<label class="nnbook-control">{name}: <input type="range" '
+            f'min="{self.first}" max="{self.first + len(self.labels) - 1}" '
+            f'value="{self.first + self.start}" step="1" {self.attribute} '
+            f'data-labels="{labels}" aria-valuetext="{shown}"> '
+            f"<output>{shown}</output></label>"
         )
 
 
-CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]").forEach(el => {
-    const labels = JSON.parse(el.dataset.labels), out = el.parentNode.querySelector("output");
+CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]")
+  .forEach(el => {
+    const labels = JSON.parse(el.dataset.labels);
+    const out = el.parentNode.querySelector("output");
     const show = () => {
       const text = labels[Number(el.value) - Number(el.min)];
       el.setAttribute("aria-valuetext", text);
@@ -199,7 +230,8 @@ CONTROLS_SCRIPT = """root.querySelectorAll("input[type=range][data-labels]").for
     el.addEventListener("input", show);
     show();
   });"""
-"""Keeps every slider's readout and ``aria-valuetext`` on the label of its position (shared by all explorers)."""
+"""Keeps every slider's readout and ``aria-valuetext`` on the label of its
+position (shared by all explorers)."""
 
 
 def explorer_html(
@@ -210,19 +242,23 @@ def explorer_html(
     script: str,
     after: str = "",
 ) -> str:
-    """The one builder of every kernel-free explorer's HTML: caption, controls, picture and script.
+    """The one builder of every kernel-free explorer's HTML: caption, controls,
+    picture and script.
 
     Args:
         title, note: the caption ("title — note").
         controls: the explorer's controls, in order.
-        picture: the element that shows the current setting; it carries ``data-picture``.
-        script: JavaScript run once with ``root`` (the explorer's element) in scope; it wires the controls to the
-            picture (the readouts and ``aria-valuetext`` of the sliders are kept up to date for it).
+        picture: the element that shows the current setting; it carries
+            ``data-picture``.
+        script: JavaScript run once with ``root`` (the explorer's element) in
+            scope; it wires the controls to the picture (the readouts and
+            ``aria-valuetext`` of the sliders are kept up to date for it).
         after: HTML placed below the picture (a readout, say).
 
     Returns:
-        Self-contained HTML with inline JavaScript (no kernel, no network); styled by the site's
-        ``_static/nnbook.css`` (class ``nnbook-explorer``).
+        Self-contained HTML with inline JavaScript (no kernel, no network);
+        styled by the site's ``_static/nnbook.css`` (class
+        ``nnbook-explorer``).
     """
     uid = "nnbook-" + uuid.uuid4().hex[:10]
     caption = (
@@ -230,36 +266,46 @@ def explorer_html(
         if title
         else html.escape(note)
     )
+    controls_html = "".join(c.to_html() for c in controls)
     return (
-        f'<div id="{uid}" class="nnbook-explorer" role="group" aria-label="{html.escape(title or "explorer")}" '
+        f'<div id="{uid}" class="nnbook-explorer" role="group" '
+        f'aria-label="{html.escape(title or "explorer")}" '
         'style="border:1px solid #ddd;padding:8px;border-radius:6px">\n'
-        f'<div class="nnbook-explorer-caption" style="font-size:90%;color:#555;margin-bottom:4px">{caption}</div>\n'
-        f'<div class="nnbook-explorer-controls">{"".join(c.to_html() for c in controls)}</div>\n'
+        '<div class="nnbook-explorer-caption" '
+        f'style="font-size:90%;color:#555;margin-bottom:4px">{caption}</div>\n'
+        '<div class="nnbook-explorer-controls">'
+        f"{controls_html}</div>\n"
         f'<div class="nnbook-explorer-picture">{picture}</div>{after}\n'
-        f'<script>(function() {{\n  const root = document.getElementById("{uid}");\n  {CONTROLS_SCRIPT}\n'
+        f"<script>(function() {{\n  const root = "
+        f'document.getElementById("{uid}");\n  {CONTROLS_SCRIPT}\n'
         f"{script}\n}})();</script></div>"
     )
 
 
 def script_json(value: Any) -> str:
-    """``value`` as JSON that is safe inside an inline ``<script>`` (no ``</`` that could close it)."""
+    """``value`` as JSON that is safe inside an inline ``<script>`` (no ``</``
+    that could close it)."""
     return json.dumps(value).replace("</", "<\\/")
 
 
 def is_numeric(values: Sequence[Any]) -> bool:
-    """True when every value is a number: such a parameter gets a slider, any other a menu."""
+    """True when every value is a number: such a parameter gets a slider, any
+    other a menu."""
     return all(
         isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
     )
 
 
 class FrameExplorer:
-    """A kernel-free explorer: one control per parameter, flipping between precomputed images.
+    """A kernel-free explorer: one control per parameter, flipping between
+    precomputed images.
 
-    ``frames`` maps a tuple of parameter values (in the order of ``parameters``) to an image data URI.
-    Numeric parameters get a range slider, text ones a menu. ``initial`` is the combination shown first (default:
-    the last value of each parameter). ``note`` follows the title in the caption (default: the frames were
-    precomputed and the controls move live in a notebook; :class:`TrainingSliders` says that they retrain).
+    ``frames`` maps a tuple of parameter values (in the order of
+    ``parameters``) to an image data URI. Numeric parameters get a range
+    slider, text ones a menu. ``initial`` is the combination shown first
+    (default: the last value of each parameter). ``note`` follows the title in
+    the caption (default: the frames were precomputed and the controls move
+    live in a notebook; :class:`TrainingSliders` says that they retrain).
     ``to_html()`` returns self-contained HTML+JS.
     """
 
@@ -277,7 +323,8 @@ class FrameExplorer:
         expected = set(itertools.product(*self.parameters.values()))
         if set(frames) != expected:
             raise ValueError(
-                "frames must hold exactly one image per combination of parameter values"
+                "frames must hold exactly one image per combination of "
+                "parameter values"
             )
         self.frames = dict(frames)
         self.title, self.note = title, note
@@ -287,14 +334,16 @@ class FrameExplorer:
                 self.start[i] = values.index(initial[i])
 
     def alt(self, key: tuple) -> str:
-        """The picture's text alternative for one combination: the title and every parameter's value."""
+        """The picture's text alternative for one combination: the title and
+        every parameter's value."""
         setting = ", ".join(
             f"{name} {value}" for name, value in zip(self.parameters, key)
         )
         return f"{self.title or 'Explorer'}: {setting}"
 
     def to_html(self) -> str:
-        """Return the explorer as HTML with inline JavaScript (no kernel, no network)."""
+        """Return the explorer as HTML with inline JavaScript (no kernel, no
+        network)."""
         index = {
             "|".join(map(str, key)): uri for key, uri in self.frames.items()
         }
@@ -313,8 +362,8 @@ class FrameExplorer:
             for values, j in zip(self.parameters.values(), self.start)
         )
         picture = (
-            f'<img data-picture alt="{html.escape(self.alt(first_key))}" style="max-width:100%" '
-            f'src="{self.frames[first_key]}">'
+            f'<img data-picture alt="{html.escape(self.alt(first_key))}" '
+            f'style="max-width:100%" src="{self.frames[first_key]}">'
         )
         data = {
             "values": [
@@ -337,19 +386,23 @@ _FRAMES_SCRIPT = """  const D = %s;
   const inputs = root.querySelectorAll("[data-param]");
   const picture = root.querySelector("[data-picture]");
   function update() {
-    const setting = Array.from(inputs).map((el, i) => D.values[i][parseInt(el.value)]);
+    const setting = Array.from(inputs)
+      .map((el, i) => D.values[i][parseInt(el.value)]);
     picture.src = D.frames[setting.join("|")];
-    picture.alt = D.title + ": " + setting.map((v, i) => D.names[i] + " " + v).join(", ");
+    picture.alt = D.title + ": "
+      + setting.map((v, i) => D.names[i] + " " + v).join(", ");
   }
   inputs.forEach(el => el.addEventListener("input", update));
   update();"""
 
 
 class TrainingSliders:
-    """Live sliders that retrain a model and redraw; see :func:`training_sliders`.
+    """Live sliders that retrain a model and redraw; see
+    :func:`training_sliders`.
 
-    Attributes a test (or a curious learner) can read: ``learning_rate``, ``epochs`` and ``dataset`` (the
-    controls), ``model``, ``history`` and ``figure`` (of the latest run) and ``runs`` (how many retrains).
+    Attributes a test (or a curious learner) can read: ``learning_rate``,
+    ``epochs`` and ``dataset`` (the controls), ``model``, ``history`` and
+    ``figure`` (of the latest run) and ``runs`` (how many retrains).
     """
 
     def __init__(
@@ -419,14 +472,14 @@ class TrainingSliders:
     def _train(
         self, learning_rate: float, epochs: int, x: np.ndarray, y: np.ndarray
     ):
-        config.seed(
-            self.seed
-        )  # the same starting weights for every run, as in the static frames
+        # the same starting weights for every run, as in the static frames
+        config.seed(self.seed)
         model = self.build_model(learning_rate)
         return model, fast_fit(model, x, y, epochs)
 
     def retrain(self) -> None:
-        """Train a fresh model with the current control values and redraw the figure."""
+        """Train a fresh model with the current control values and redraw the
+        figure."""
         x, y = self.datasets[self.dataset.value]
         self.model, self.history = self._train(
             self.learning_rate.value, self.epochs.value, x, y
@@ -439,10 +492,12 @@ class TrainingSliders:
         )
 
     def static_explorer(self) -> FrameExplorer:
-        """Precompute every (dataset, learning rate, epochs) frame for the kernel-free website version.
+        """Precompute every (dataset, learning rate, epochs) frame for the
+        kernel-free website version.
 
-        For each dataset and learning rate the model is trained once, in stages up to the largest epoch count,
-        drawing a frame at each stage (continuing ``fast_fit`` equals one longer run).
+        For each dataset and learning rate the model is trained once, in stages
+        up to the largest epoch count, drawing a frame at each stage
+        (continuing ``fast_fit`` equals one longer run).
         """
         frames: dict[tuple, str] = {}
         stages = sorted(self.static_epochs)
@@ -489,7 +544,10 @@ class TrainingSliders:
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None
     ) -> dict[str, Any]:
-        text = f"{self.title}: learning-rate and epochs sliders (run the notebook to use them)"
+        text = (
+            f"{self.title}: learning-rate and epochs sliders (run the "
+            "notebook to use them)"
+        )
         return live_and_static_bundle(self.box, text, self.static_explorer)
 
 
@@ -507,16 +565,21 @@ def training_sliders(
     seed: int = config.DEFAULT_SEED,
     title: str = "Training explorer",
 ) -> TrainingSliders:
-    """Sliders for learning rate (log scale) and epochs that retrain through the fast path and redraw.
+    """Sliders for learning rate (log scale) and epochs that retrain through
+    the fast path and redraw.
 
     Args:
-        build_model: ``learning_rate -> compiled keras.Model`` (a fresh model each call).
+        build_model: ``learning_rate -> compiled keras.Model`` (a fresh model
+            each call).
         data: ``(x, y)``, or ``{"name": (x, y), ...}`` to add a dataset menu.
-        draw: ``(model, history, x, y) -> Plot | Figure`` drawing the result of one run.
-        static_learning_rates, static_epochs: the grid precomputed for the website's kernel-free version.
+        draw: ``(model, history, x, y) -> Plot | Figure`` drawing the result of
+            one run.
+        static_learning_rates, static_epochs: the grid precomputed for the
+            website's kernel-free version.
 
     Returns:
-        A :class:`TrainingSliders`; display it (last line of a cell) to show the controls and the figure.
+        A :class:`TrainingSliders`; display it (last line of a cell) to show
+        the controls and the figure.
     """
     return TrainingSliders(
         build_model,

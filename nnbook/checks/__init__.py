@@ -1,8 +1,11 @@
-"""Answer checks for the exercises: a clear pass, or a hint that says what is wrong — never a bare traceback.
+"""Answer checks for the exercises: a clear pass, or a hint that says what is
+wrong — never a bare traceback.
 
-Generic checks live here; each chapter's exercises have a module beside this one (``nnbook.checks.foundations``,
-``nnbook.checks.perceptron``, …) whose functions call these. Every check prints one message and returns a
-:class:`Verdict`, true when correct and false when not yet (it shows nothing more in a notebook), so a cell reads::
+Generic checks live here; each chapter's exercises have a module beside this
+one (``nnbook.checks.foundations``, ``nnbook.checks.perceptron``, …) whose
+functions call these. Every check prints one message and returns a
+:class:`Verdict`, true when correct and false when not yet (it shows nothing
+more in a notebook), so a cell reads::
 
     from nnbook.checks import perceptron as check
     check.or_gate(my_weights, my_bias)
@@ -16,14 +19,17 @@ import numpy as np
 
 PASS = "Correct!"
 FAIL = "Not yet:"
-"""Plain words start every check message (no emoji: pages and terminals without an emoji font show them)."""
+"""Plain words start every check message (no emoji: pages and terminals without
+an emoji font show them)."""
 
 
 class Verdict:
-    """The outcome of a check: true when the answer is correct, false when not yet.
+    """The outcome of a check: true when the answer is correct, false when not
+    yet.
 
-    It behaves like a bool (``if check.x(answer):``, ``== True``) but, as the last line of a notebook cell, shows
-    nothing: the check has already printed its message.
+    It behaves like a bool (``if check.x(answer):``, ``== True``) but, as the
+    last line of a notebook cell, shows nothing: the check has already printed
+    its message.
     """
 
     __slots__ = ("passed",)
@@ -52,7 +58,8 @@ class Verdict:
 
 
 def report(passed: bool, message: str, hint: str = "") -> Verdict:
-    """Print a pass line or a "not yet" line with a hint; return the :class:`Verdict`."""
+    """Print a pass line or a "not yet" line with a hint; return the
+    :class:`Verdict`."""
     if passed:
         print(f"{PASS} {message}".rstrip())
     else:
@@ -64,17 +71,20 @@ EMPTY_HINT = "replace the ... with your answer and run the cell."
 
 
 def is_empty(answer: Any) -> bool:
-    """True while an exercise answer is still the ``...`` (or ``None``) it started as."""
+    """True while an exercise answer is still the ``...`` (or ``None``) it
+    started as."""
     return answer is None or answer is Ellipsis
 
 
 def report_empty(name: str, hint: str = EMPTY_HINT) -> Verdict:
-    """Print "NAME is still empty" with a hint; return a failing :class:`Verdict`."""
+    """Print "NAME is still empty" with a hint; return a failing
+    :class:`Verdict`."""
     return report(False, f"{name} is still empty.", hint)
 
 
 def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
-    """Return the answer as a float array, or print why it cannot be one and return None (for chapter checks)."""
+    """Return the answer as a float array, or print why it cannot be one and
+    return None (for chapter checks)."""
     if is_empty(answer):
         report(
             False,
@@ -87,13 +97,15 @@ def as_answer_array(answer: Any, name: str) -> np.ndarray | None:
     except (TypeError, ValueError):
         report(
             False,
-            f"{name} should be a number or an array of numbers, got {type(answer).__name__}.",
+            f"{name} should be a number or an array of numbers, got "
+            f"{type(answer).__name__}.",
         )
         return None
 
 
 def hint_for_number(answer: Any, hints: dict[int, str]) -> str:
-    """Return the hint ``hints`` keeps for the whole number ``answer`` rounds down to, or "" (any other answer)."""
+    """Return the hint ``hints`` keeps for the whole number ``answer`` rounds
+    down to, or "" (any other answer)."""
     try:
         number = float(np.asarray(answer, dtype="float64").reshape(-1)[0])
     except (TypeError, ValueError, IndexError):
@@ -110,14 +122,16 @@ def check_close(
     atol: float = 1e-6,
     hint: str = "",
 ) -> Verdict:
-    """Check one number against ``expected`` (relative tolerance ``rtol``); print the result, return it."""
+    """Check one number against ``expected`` (relative tolerance ``rtol``);
+    print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
         return Verdict(False)
     if value.size != 1:
         return report(
             False,
-            f"{name} should be a single number, got an array of shape {value.shape}.",
+            f"{name} should be a single number, got an array of shape "
+            f"{value.shape}.",
             hint,
         )
     number = float(value.reshape(-1)[0])
@@ -144,7 +158,8 @@ def check_array(
     atol: float = 1e-6,
     hint: str = "",
 ) -> Verdict:
-    """Check an array's shape, then its values, naming the first wrong entry; print the result, return it."""
+    """Check an array's shape, then its values, naming the first wrong entry;
+    print the result, return it."""
     value = as_answer_array(answer, name)
     if value is None:
         return Verdict(False)
@@ -154,15 +169,16 @@ def check_array(
             False,
             f"{name} has shape {value.shape}, expected {target.shape}.",
             hint
-            or "check which axes you summed over, or whether you need a reshape.",
+            or "check which axes you summed over, or whether you need a "
+            "reshape.",
         )
     wrong = ~np.isclose(value, target, rtol=rtol, atol=atol)
     if wrong.any():
         where = tuple(int(i) for i in np.argwhere(wrong)[0])
         return report(
             False,
-            f"{int(wrong.sum())} of {value.size} values differ; the first at index {where} "
-            f"is {value[where]:.6g}.",
+            f"{int(wrong.sum())} of {value.size} values differ; the first at "
+            f"index {where} is {value[where]:.6g}.",
             hint,
         )
     return report(
@@ -179,9 +195,11 @@ def check_function(
     atol: float = 1e-6,
     hint: str = "",
 ) -> Verdict:
-    """Call ``fn(*args)`` for each ``(args, expected)`` case; report the first failing input, or pass.
+    """Call ``fn(*args)`` for each ``(args, expected)`` case; report the first
+    failing input, or pass.
 
-    Exceptions raised by ``fn`` are caught and reported with the input that triggered them.
+    Exceptions raised by ``fn`` are caught and reported with the input that
+    triggered them.
     """
     if not callable(fn):
         return report(
@@ -194,7 +212,8 @@ def check_function(
         )
         try:
             got = np.asarray(fn(*args), dtype="float64")
-        except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+        except Exception as error:  # noqa: BLE001
+            # any learner error becomes a hint
             return report(
                 False,
                 f"{name}({shown}) raised {type(error).__name__}: {error}",
@@ -204,14 +223,16 @@ def check_function(
         if got.shape != want.shape:
             return report(
                 False,
-                f"{name}({shown}) returned shape {got.shape}, expected {want.shape}.",
+                f"{name}({shown}) returned shape {got.shape}, expected "
+                f"{want.shape}.",
                 hint,
             )
         if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
             return report(
                 False,
-                f"{name}({shown}) returned {np.array2string(got, precision=4)}, "
-                f"expected {np.array2string(want, precision=4)}.",
+                f"{name}({shown}) returned "
+                f"{np.array2string(got, precision=4)}, expected "
+                f"{np.array2string(want, precision=4)}.",
                 hint,
             )
     return report(
@@ -226,7 +247,8 @@ def check_choice(
     *,
     name: str = "your choice",
 ) -> Verdict:
-    """Check a multiple-choice answer; the explanation for a wrong option becomes the hint."""
+    """Check a multiple-choice answer; the explanation for a wrong option
+    becomes the hint."""
     normalise: Callable[[Any], Any] = lambda v: (
         v.strip().lower() if isinstance(v, str) else v
     )  # noqa: E731

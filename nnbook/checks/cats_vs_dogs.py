@@ -1,7 +1,7 @@
 """Checks for the exercises of Chapter 6, *Dogs vs cats*.
 
-Every check prints one line (a pass, or "not yet" with a hint) and returns a :class:`~nnbook.checks.Verdict`;
-none raises on a learner's answer.
+Every check prints one line (a pass, or "not yet" with a hint) and returns a
+:class:`~nnbook.checks.Verdict`; none raises on a learner's answer.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ AUGMENTATIONS = (
 def _conv_layers(
     size: int, channels: int
 ) -> list[tuple[str, tuple[int, int, int], int]]:
-    """The paper's Conv model layer by layer: (name, output shape, parameters)."""
+    """The paper's Conv model layer by layer: (name, output shape,
+    parameters)."""
     rows: list[tuple[str, tuple[int, int, int], int]] = []
     side, depth = size, channels
     for filters in (32, 64, 128):
@@ -53,12 +54,18 @@ def _conv_layers(
 
 
 _LAYER_HINTS = {
-    "Conv2D": "a Conv2D layer has kernel height × width × input channels × filters weights, plus one bias per "
-    "filter; the input channels are the previous layer's filters.",
+    "Conv2D": (
+        "a Conv2D layer has kernel height × width × input channels × filters "
+        "weights, plus one bias per filter; the input channels are the "
+        "previous layer's filters."
+    ),
     "MaxPooling2D": "pooling has no weights at all.",
     "Flatten": "Flatten only reshapes.",
-    "Dense(100)": "the Dense layer gets one weight per flattened number per neuron, plus a bias per neuron; find the "
-    "side after the last pooling first: each 3×3 conv trims 2, each pooling halves (rounding down).",
+    "Dense(100)": (
+        "the Dense layer gets one weight per flattened number per neuron, "
+        "plus a bias per neuron; find the side after the last pooling first: "
+        "each 3×3 conv trims 2, each pooling halves (rounding down)."
+    ),
     "Dense(1)": "one neuron, 100 inputs, one bias.",
 }
 
@@ -66,7 +73,8 @@ _LAYER_HINTS = {
 def conv_parameters(
     answer: Any, size: int = PAPER_SIZE, channels: int = 1
 ) -> Verdict:
-    """Check the list of the Conv model's parameters per layer (9 numbers, pooling and Flatten count 0)."""
+    """Check the list of the Conv model's parameters per layer (9 numbers,
+    pooling and Flatten count 0)."""
     rows = _conv_layers(size, channels)
     expected = [params for _, _, params in rows]
     if is_empty(answer):
@@ -80,13 +88,15 @@ def conv_parameters(
     except (TypeError, ValueError):
         return report(
             False,
-            "answer with a list of 9 numbers, one per layer (0 for pooling and Flatten).",
+            "answer with a list of 9 numbers, one per layer (0 for pooling "
+            "and Flatten).",
         )
     if len(values) != len(expected):
         return report(
             False,
-            f"the model has {len(expected)} layers ({', '.join(n for n, _, _ in rows)}); "
-            f"your list has {len(values)} numbers.",
+            f"the model has {len(expected)} layers "
+            f"({', '.join(n for n, _, _ in rows)}); your list has "
+            f"{len(values)} numbers.",
         )
     for (name, _, want), got in zip(rows, values):
         if got != want:
@@ -98,15 +108,16 @@ def conv_parameters(
             )
     return report(
         True,
-        f"{int(sum(expected)):,} parameters in all, {expected[-2]:,} of them in the first "
-        "Dense layer.",
+        f"{int(sum(expected)):,} parameters in all, {expected[-2]:,} of them "
+        "in the first Dense layer.",
     )
 
 
 def feature_map_shapes(
     answer: Any, size: int = PAPER_SIZE, channels: int = 1
 ) -> Verdict:
-    """Check the (height, width, depth) after each of the three Conv2D and MaxPooling2D layers (6 shapes)."""
+    """Check the (height, width, depth) after each of the three Conv2D and
+    MaxPooling2D layers (6 shapes)."""
     expected = [
         shape
         for name, shape, _ in _conv_layers(size, channels)
@@ -122,18 +133,24 @@ def feature_map_shapes(
         expected,
         name="the shapes",
         atol=0,
-        hint="a 3×3 convolution without padding gives n - 2 pixels per side and as many maps as "
-        "filters; a 2×2 pooling gives n // 2 and keeps the depth.",
+        hint="a 3×3 convolution without padding gives n - 2 pixels per side "
+        "and as many maps as filters; a 2×2 pooling gives n // 2 and "
+        "keeps the depth.",
     )
 
 
 def which_augmentation(answer: Any) -> Verdict:
-    """Check the augmentation that turned the example upside down (a vertical flip)."""
+    """Check the augmentation that turned the example upside down (a vertical
+    flip)."""
     explanations = {
-        "vertical flip": "a vertical flip mirrors top and bottom: the head ends up under the paws, a view no "
-        "photo of a pet shows.",
+        "vertical flip": (
+            "a vertical flip mirrors top and bottom: the head ends up under "
+            "the paws, a view no photo of a pet shows."
+        ),
         "rotation": "the rotation here is at most 30°, far from upside down.",
-        "horizontal flip": "a horizontal flip swaps left and right; the pet stays upright.",
+        "horizontal flip": (
+            "a horizontal flip swaps left and right; the pet stays upright."
+        ),
         "shift": "a shift moves the photo, it does not turn it over.",
         "shear": "a shear slants the photo by at most 15°.",
         "zoom": "a zoom changes the size, not the way up.",
@@ -150,7 +167,8 @@ def which_augmentation(answer: Any) -> Verdict:
 
 
 def horizontal_flip_only(augment: Any) -> Verdict:
-    """Check an augmentation pipeline that keeps the paper's layers but flips left–right only."""
+    """Check an augmentation pipeline that keeps the paper's layers but flips
+    left–right only."""
     layers = getattr(augment, "layers", None)
     if is_empty(augment) or layers is None:
         return report(
@@ -163,7 +181,8 @@ def horizontal_flip_only(augment: Any) -> Verdict:
         modes = [getattr(f, "mode", None) for f in flips]
         return report(
             False,
-            f"its flips are {modes or 'none'}; keep one RandomFlip in mode 'horizontal'.",
+            f"its flips are {modes or 'none'}; keep one RandomFlip in mode "
+            "'horizontal'.",
             "pass flip='horizontal'.",
         )
     kinds = {type(layer).__name__ for layer in layers}
@@ -179,16 +198,19 @@ def horizontal_flip_only(augment: Any) -> Verdict:
         )
     return report(
         True,
-        "rotation, shifts, shear and zoom as in the paper; mirror images left–right only.",
+        "rotation, shifts, shear and zoom as in the paper; mirror images "
+        "left–right only.",
     )
 
 
 def most_confident_mistakes(
     answer: Any, p_dog: Sequence[float], labels: Sequence[int], k: int = 5
 ) -> Verdict:
-    """Check the indices of the ``k`` test photos the model gets wrong with the most confidence, most confident first.
+    """Check the indices of the ``k`` test photos the model gets wrong with the
+    most confidence, most confident first.
 
-    ``p_dog`` are the model's outputs (probability of dog) and ``labels`` the true classes (0 cat, 1 dog).
+    ``p_dog`` are the model's outputs (probability of dog) and ``labels`` the
+    true classes (0 cat, 1 dog).
     """
     p = np.asarray(p_dog, dtype="float64").reshape(-1)
     y = np.asarray(labels).reshape(-1).astype(int)
@@ -223,7 +245,8 @@ def most_confident_mistakes(
         return report(
             False,
             f"the model gets photo {right[0]} right.",
-            "a mistake is a photo where (p_dog >= 0.5) differs from the label.",
+            "a mistake is a photo where (p_dog >= 0.5) differs from the "
+            "label.",
         )
     if sorted(chosen) != sorted(expected) and not np.allclose(
         sorted(confidence[chosen]), sorted(confidence[expected])
@@ -243,5 +266,6 @@ def most_confident_mistakes(
     return report(
         True,
         f"the worst: photo {worst}, a {['cat', 'dog'][y[worst]]} called "
-        f"{['cat', 'dog'][1 - y[worst]]} with {max(p[worst], 1 - p[worst]):.0%} confidence.",
+        f"{['cat', 'dog'][1 - y[worst]]} with "
+        f"{max(p[worst], 1 - p[worst]):.0%} confidence.",
     )

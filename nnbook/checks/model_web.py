@@ -1,7 +1,7 @@
 """Checks for the exercises of Chapter 10, The model web.
 
-Each function prints a pass line or a hint and returns a :class:`~nnbook.checks.Verdict`; none raises on a
-learner's answer::
+Each function prints a pass line or a hint and returns a
+:class:`~nnbook.checks.Verdict`; none raises on a learner's answer::
 
     from nnbook.checks import model_web as check
     check.status_codes(my_codes)
@@ -22,10 +22,21 @@ STATUS_CODES = {
 """What the course's server answers for each kind of bad request."""
 
 STATUS_HINTS = {
-    "too_big": "the server refuses a body over its limit before reading it: 'Payload Too Large'.",
-    "not_an_image": "the request arrived and was well formed, but its content is unusable: 'Bad Request'.",
-    "wrong_method": "the path exists but does not accept that method (GET on a POST-only endpoint).",
-    "unknown_model": "the path names something that does not exist: 'Not Found'.",
+    "too_big": (
+        "the server refuses a body over its limit before reading it: "
+        "'Payload Too Large'."
+    ),
+    "not_an_image": (
+        "the request arrived and was well formed, but its content is "
+        "unusable: 'Bad Request'."
+    ),
+    "wrong_method": (
+        "the path exists but does not accept that method (GET on a POST-only "
+        "endpoint)."
+    ),
+    "unknown_model": (
+        "the path names something that does not exist: 'Not Found'."
+    ),
 }
 
 TOP_CASES = [
@@ -61,15 +72,18 @@ TOP_CASES = [
         "a",
     ),
 ]
-"""Answers shaped like the server's JSON and the label each should give (the last is deliberately unsorted)."""
+"""Answers shaped like the server's JSON and the label each should give (the
+last is deliberately unsorted)."""
 
 
 def status_codes(answer: Any) -> Verdict:
-    """``answer``: a dict from each key of :data:`STATUS_CODES` to the HTTP status the server answers."""
+    """``answer``: a dict from each key of :data:`STATUS_CODES` to the HTTP
+    status the server answers."""
     if not isinstance(answer, dict):
         return report(
             False,
-            "your answer should be a dict like {'too_big': ..., 'not_an_image': ..., ...}.",
+            "your answer should be a dict like {'too_big': ..., "
+            "'not_an_image': ..., ...}.",
         )
     for key, code in STATUS_CODES.items():
         given = answer.get(key, ...)
@@ -89,20 +103,25 @@ def status_codes(answer: Any) -> Verdict:
 
 
 def top_label(fn: Any) -> Verdict:
-    """``fn(answer) -> str``: the most probable label of a JSON answer of ``POST /api/NAME``."""
+    """``fn(answer) -> str``: the most probable label of a JSON answer of
+    ``POST /api/NAME``."""
     if not callable(fn):
         return report(
             False,
-            f"top_label should be a function (def ...), got {type(fn).__name__}.",
+            "top_label should be a function (def ...), got "
+            f"{type(fn).__name__}.",
         )
     for answer, expected in TOP_CASES:
         try:
             got = fn(answer)
-        except Exception as error:  # noqa: BLE001 - any learner error becomes a hint
+        except Exception as error:  # noqa: BLE001
+            # any learner error becomes a hint
             return report(
                 False,
-                f"top_label raised {type(error).__name__}: {error} on {answer}.",
-                "answer['top'] is a list of {'label': ..., 'probability': ...} dicts.",
+                f"top_label raised {type(error).__name__}: {error} on "
+                f"{answer}.",
+                "answer['top'] is a list of {'label': ..., 'probability': "
+                "...} dicts.",
             )
         if got is None:
             return report(
@@ -113,10 +132,13 @@ def top_label(fn: Any) -> Verdict:
         if got != expected:
             return report(
                 False,
-                f"top_label gave {got!r} for {answer['top']}, expected {expected!r}.",
-                "do not trust the order of the list: pick the item with the largest probability.",
+                f"top_label gave {got!r} for {answer['top']}, expected "
+                f"{expected!r}.",
+                "do not trust the order of the list: pick the item with the "
+                "largest probability.",
             )
     return report(
         True,
-        f"top_label picks the most probable label on all {len(TOP_CASES)} answers, sorted or not.",
+        f"top_label picks the most probable label on all {len(TOP_CASES)} "
+        "answers, sorted or not.",
     )

@@ -1,8 +1,10 @@
 """Checks for the exercises of Chapter 9, The results grid.
 
-The right answers are read from the runs the notebook recorded (``{(model, augmentation, learning rate): logs}``,
-logs being a ``keras.callbacks.History`` or its ``.history`` dict), so the checks agree with the page whatever
-the mode or the machine. Each function prints a pass line or a hint and returns a Verdict; none raises::
+The right answers are read from the runs the notebook recorded
+(``{(model, augmentation, learning rate): logs}``, logs being a
+``keras.callbacks.History`` or its ``.history`` dict), so the checks agree with
+the page whatever the mode or the machine. Each function prints a pass line or
+a hint and returns a Verdict; none raises::
 
     from nnbook.checks import results as check
     check.best_setting(("Conv", "off", 1e-3, 9), runs)
@@ -20,7 +22,8 @@ from nnbook.checks import Verdict, is_empty, report
 Runs = Mapping[tuple, Any]
 
 TIE = 0.005
-"""Two validation accuracies closer than this (half a percentage point) count as the same cell on a heat map."""
+"""Two validation accuracies closer than this (half a percentage point) count
+as the same cell on a heat map."""
 
 
 def _logs(history: Any) -> dict[str, list[float]]:
@@ -36,7 +39,8 @@ def _empty(answer: Any) -> bool:
 
 
 def best_cells(runs: Runs) -> tuple[float, list[tuple]]:
-    """Return the highest validation accuracy of all runs and every (setting..., epoch) within :data:`TIE` of it."""
+    """Return the highest validation accuracy of all runs and every
+    (setting..., epoch) within :data:`TIE` of it."""
     cells = [
         (*key, epoch + 1, acc)
         for key, history in runs.items()
@@ -56,7 +60,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def best_setting(answer: Any, runs: Runs) -> Verdict:
-    """Check ``(model, augmentation, learning rate, epoch)``: the brightest cell of all the heat maps."""
+    """Check ``(model, augmentation, learning rate, epoch)``: the brightest
+    cell of all the heat maps."""
     if _empty(answer):
         return report(
             False,
@@ -67,13 +72,15 @@ def best_setting(answer: Any, runs: Runs) -> Verdict:
     if not isinstance(answer, (tuple, list)) or len(answer) != width:
         return report(
             False,
-            f"give {width} values in a tuple: (model, augmentation, learning rate, epoch).",
+            f"give {width} values in a tuple: (model, augmentation, learning "
+            "rate, epoch).",
         )
     best, cells = best_cells(runs)
     if any(all(_same(a, c) for a, c in zip(answer, cell)) for cell in cells):
         return report(
             True,
-            f"that cell reaches {best:.1%} validation accuracy, the best of the whole grid.",
+            f"that cell reaches {best:.1%} validation accuracy, the best of "
+            "the whole grid.",
         )
     key, epoch = tuple(answer[:-1]), answer[-1]
     match = next(
@@ -91,20 +98,28 @@ def best_setting(answer: Any, runs: Runs) -> Verdict:
     ):
         return report(
             False,
-            f"epoch {epoch!r} is not an epoch of that run (1 to {len(accuracies)}).",
+            f"epoch {epoch!r} is not an epoch of that run (1 to "
+            f"{len(accuracies)}).",
         )
     got = accuracies[int(epoch) - 1]
     same_run = [
         cell for cell in cells if all(_same(a, b) for a, b in zip(key, cell))
     ]
     hint = (
-        "right run, wrong epoch: the brightest square of that row is at another epoch."
+        (
+            "right run, wrong epoch: the brightest square of that row is at "
+            "another epoch."
+        )
         if same_run
-        else "look for the single brightest square over all four heat maps, then read its row and column."
+        else (
+            "look for the single brightest square over all four heat maps, "
+            "then read its row and column."
+        )
     )
     return report(
         False,
-        f"that cell has {got:.1%} validation accuracy; the best cell has {best:.1%}.",
+        f"that cell has {got:.1%} validation accuracy; the best cell has "
+        f"{best:.1%}.",
         hint,
     )
 
@@ -117,10 +132,13 @@ def _epoch(value: Any, n: int) -> int | None:
 
 
 def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
-    """Check ``(epoch of lowest validation loss, epoch of best validation accuracy)`` of one run (1-based).
+    """Check
+    ``(epoch of lowest validation loss, epoch of best validation accuracy)`` of
+    one run (1-based).
 
-    The accuracy epoch passes when its accuracy is within :data:`TIE` of the best (ties on a heat map look alike).
-    The two epochs need not agree: the loss also punishes confident wrong answers (over-confidence).
+    The accuracy epoch passes when its accuracy is within :data:`TIE` of the
+    best (ties on a heat map look alike). The two epochs need not agree: the
+    loss also punishes confident wrong answers (over-confidence).
     """
     if _empty(answer):
         return report(
@@ -132,7 +150,8 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
         return report(
             False,
             f"{answer!r} is not two epochs.",
-            "write (epoch of lowest validation loss, epoch of best validation accuracy).",
+            "write (epoch of lowest validation loss, epoch of best "
+            "validation accuracy).",
         )
     logs = _logs(history)
     losses, accuracies = (
@@ -144,7 +163,8 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
     if loss_epoch is None or accuracy_epoch is None:
         return report(
             False,
-            f"the run has epochs 1 to {n}; write two whole numbers in that range.",
+            f"the run has epochs 1 to {n}; write two whole numbers in that "
+            "range.",
         )
     want_loss = int(np.argmin(losses)) + 1
     best = float(accuracies.max())
@@ -157,9 +177,10 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
         return report(
             True,
             f"the validation loss is lowest after epoch {loss_epoch} "
-            f"({losses[loss_epoch - 1]:.3f}), yet the accuracy is best after epoch "
-            f"{accuracy_epoch} ({accuracies[accuracy_epoch - 1]:.1%}): the loss also counts "
-            "how sure each answer is, and the network grows over-confident.",
+            f"({losses[loss_epoch - 1]:.3f}), yet the accuracy is best after "
+            f"epoch {accuracy_epoch} ({accuracies[accuracy_epoch - 1]:.1%}): "
+            "the loss also counts how sure each answer is, and the network "
+            "grows over-confident.",
         )
     if (accuracy_epoch, loss_epoch) == (
         want_loss,
@@ -168,25 +189,35 @@ def loss_and_accuracy_epochs(answer: Any, history: Any) -> Verdict:
         return report(
             False,
             "the two epochs are swapped.",
-            "first the epoch of lowest validation loss, then the epoch of best validation accuracy.",
+            "first the epoch of lowest validation loss, then the epoch of "
+            "best validation accuracy.",
         )
     if not loss_right:
         if loss_epoch == want_loss - 1:
             return report(
                 False,
-                f"epoch {loss_epoch} is one too early for the lowest validation loss.",
-                "epochs count from 1 on the plots; a Python index counts from 0 (np.argmin + 1).",
+                f"epoch {loss_epoch} is one too early for the lowest "
+                "validation loss.",
+                "epochs count from 1 on the plots; a Python index counts "
+                "from 0 (np.argmin + 1).",
             )
         return report(
             False,
-            f"the validation loss after epoch {loss_epoch} is {losses[loss_epoch - 1]:.3f}, "
-            "not the lowest.",
-            "use the explorer: move the epochs slider and watch the orange validation loss curve.",
+            f"the validation loss after epoch {loss_epoch} is "
+            f"{losses[loss_epoch - 1]:.3f}, not the lowest.",
+            "use the explorer: move the epochs slider and watch the orange "
+            "validation loss curve.",
         )
     hint = (
-        "the lowest loss is not where the accuracy peaks: look at the accuracy panel, not the loss panel."
+        (
+            "the lowest loss is not where the accuracy peaks: look at the "
+            "accuracy panel, not the loss panel."
+        )
         if accuracy_epoch == loss_epoch
-        else "move the epochs slider and watch the orange validation accuracy curve."
+        else (
+            "move the epochs slider and watch the orange validation accuracy "
+            "curve."
+        )
     )
     return report(
         False,
@@ -200,11 +231,14 @@ CHOICES = ("higher", "about the same", "lower")
 
 
 def slower_rate_prediction(answer: Any, slow_run: Any) -> Verdict:
-    """Check a prediction for a learning rate ten times smaller than ``slow_run``'s (the slowest one recorded).
+    """Check a prediction for a learning rate ten times smaller than
+    ``slow_run``'s (the slowest one recorded).
 
-    The right answer: when the slowest recorded run was still improving in its last epochs (its validation loss
-    lowest in the last quarter of the epochs), ten times smaller steps reach less in the same epochs: "lower".
-    When it had already passed its best, a slower run may catch up: "about the same" also counts then.
+    The right answer: when the slowest recorded run was still improving in its
+    last epochs (its validation loss lowest in the last quarter of the epochs),
+    ten times smaller steps reach less in the same epochs: "lower". When it had
+    already passed its best, a slower run may catch up: "about the same" also
+    counts then.
     """
     if _empty(answer):
         return report(
@@ -223,8 +257,9 @@ def slower_rate_prediction(answer: Any, slow_run: Any) -> Verdict:
     if choice in accepted:
         return report(
             True,
-            "each update moves the weights about ten times less, so in the same epochs the network "
-            "gets a shorter way down the loss: its curves look like the slow run's, stretched out.",
+            "each update moves the weights about ten times less, so in the "
+            "same epochs the network gets a shorter way down the loss: its "
+            "curves look like the slow run's, stretched out.",
         )
     why = (
         "the slowest recorded run was still improving at its last epoch"
@@ -233,7 +268,8 @@ def slower_rate_prediction(answer: Any, slow_run: Any) -> Verdict:
     )
     return report(
         False,
-        f"{why}; a ten times smaller step cannot learn more in the same number of epochs.",
-        "Adam's step size is roughly the learning rate: compare how the 1e-4 and 1e-3 rows of the heat "
-        "map brighten.",
+        f"{why}; a ten times smaller step cannot learn more in the same "
+        "number of epochs.",
+        "Adam's step size is roughly the learning rate: compare how the 1e-4 "
+        "and 1e-3 rows of the heat map brighten.",
     )

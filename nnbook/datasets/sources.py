@@ -28,6 +28,16 @@ IDX_FILES = (
 )
 """The four official MNIST / Fashion-MNIST files, in x/y train/test order."""
 
+# keras.datasets publishes no hash for these; the sha256 below are of
+# the official files (their MD5s equal those published by
+# zalandoresearch/fashion-mnist).
+_FASHION_MNIST_SHA256 = (
+    "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+    "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+    "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+    "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+)
+
 SOURCES: dict[str, tuple[Remote, ...]] = {
     # Same files and hashes as keras.datasets (keras/src/datasets/*.py).
     "mnist": (
@@ -37,20 +47,9 @@ SOURCES: dict[str, tuple[Remote, ...]] = {
             "mnist.npz",
         ),
     ),
-    # keras.datasets publishes no hash for these; the sha256 below are of
-    # the official files (their MD5s equal those published by
-    # zalandoresearch/fashion-mnist).
     "fashion_mnist": tuple(
         Remote(_KERAS + name, digest, name)
-        for name, digest in zip(
-            IDX_FILES,
-            (
-                "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-                "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-                "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-                "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-            ),
-        )
+        for name, digest in zip(IDX_FILES, _FASHION_MNIST_SHA256)
     ),
     "cifar10": (
         Remote(
@@ -81,8 +80,10 @@ SOURCES: dict[str, tuple[Remote, ...]] = {
     # Face copy serves the same tarball (23,708 faces) directly.
     "utkface": (
         Remote(
-            "https://huggingface.co/datasets/py97/UTKFace-Cropped/resolve/main/"
-            "UTKFace.tar.gz",
+            (
+                "https://huggingface.co/datasets/py97/UTKFace-Cropped"
+                "/resolve/main/UTKFace.tar.gz"
+            ),
             "ae1a16905fbd795db921ff1d940df9cc",
             "UTKFace.tar.gz",
         ),
