@@ -31,6 +31,7 @@ import nnbook
 # The runtime ships with the nnbook package (also when a book is built from a copy of the chapters alone).
 WEB = Path(nnbook.__file__).resolve().parent / "web"
 SCRIPT = "nnbook_web.js"
+LOADER = "nnbook_web_loader.js"  # "Try it here": loads SCRIPT on a click
 VENDOR = WEB / "vendor" / "tfjs"
 TARGET = "nnbook-web"
 ACCURACY_KEY = "model_accuracy_{name}"
@@ -180,7 +181,8 @@ def copy_runtime(static: Path) -> None:
     manifest = check_vendor()
     folder = static / TARGET
     (folder / "vendor" / "tfjs").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(WEB / SCRIPT, folder / SCRIPT)
+    for name in (SCRIPT, LOADER):
+        shutil.copy2(WEB / name, folder / name)
     for name in list(manifest["files"]) + ["LICENSE", "MANIFEST.json"]:
         shutil.copy2(VENDOR / name, folder / "vendor" / "tfjs" / name)
 
@@ -188,10 +190,12 @@ def copy_runtime(static: Path) -> None:
 def add_script(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Add the tool's script to the pages that show it (the model web page, "Try your own photo" blocks)."""
+    """Add the tool's script to the model web page, its loader to pages with "Try your own photo" blocks."""
     body = context.get("body", "")
-    if "nnbook-web-app" in body or "nnbook-web-upload" in body:
+    if "nnbook-web-app" in body:
         app.add_js_file(f"{TARGET}/{SCRIPT}")
+    if "nnbook-web-upload" in body:  # the tool's script loads on a click
+        app.add_js_file(f"{TARGET}/{LOADER}")
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:

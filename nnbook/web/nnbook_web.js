@@ -620,20 +620,8 @@
     tool.build();
     return tool;
   }
-  function upgrade() {
+  function upgrade() {  // the model web page; "Try it here" buttons: nnbook_web_loader.js
     for (const root of document.querySelectorAll(".nnbook-web-app")) mount(root);
-    for (const block of document.querySelectorAll(".nnbook-web-upload")) {  // "Try your own photo" blocks
-      const button = block.querySelector(".nnbook-web-try");
-      const target = block.querySelector(".nnbook-web-live");
-      if (!button || !target || button.nnbookBound) continue;
-      button.nnbookBound = true;
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        button.hidden = true;
-        target.setAttribute("data-nnbook-web-model", block.getAttribute("data-nnbook-web-model"));
-        mount(target);
-      });
-    }
   }
 
   window.nnbookWeb = {models: models, classify: classify, modelInput: modelInput, timeit: timeit,

@@ -14,7 +14,7 @@ import pytest
 
 from sitecheck import DESKTOP, LANDING, PAGES, REPO, Visit
 
-MAX_CHAPTER_BYTES = int(2.5 * 2**20)  # 2.5 MiB
+MAX_CHAPTER_BYTES = 2_500_000
 MAX_LANDING_BYTES = 1_000_000
 WEIGHTS = REPO / "_build" / "page-weights.json"
 

@@ -282,7 +282,8 @@ def upload_page(site: Path, block_html: str) -> str:
     """Write a page holding one "Try your own photo" block (as a chapter page shows it); return its file name."""
     (site / "upload.html").write_text(
         f"<!doctype html><html><head><meta charset='utf-8'><title>upload</title></head><body>{block_html}"
-        "<script src='_static/nnbook-web/nnbook_web.js'></script></body></html>",
+        "<script src='_static/nnbook-web/nnbook_web_loader.js'></script>"
+        "</body></html>",
         encoding="utf-8",
     )
     return "upload.html"
