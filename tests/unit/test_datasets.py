@@ -17,7 +17,7 @@ from nnbook import config
 from nnbook import datasets as D
 from nnbook.datasets import download
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(
     os.environ.get("NNBOOK_DATA_DIR") or REPO.parent / "shared" / "datasets"
 ).resolve()
