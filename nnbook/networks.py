@@ -1,7 +1,7 @@
 """Networks that one chapter teaches and later chapters reuse by name (d2l's "save it once" idea).
 
 Each function here is written out, line for line, in the chapter that teaches it (its docstring names the
-chapter); ``tests/test_networks.py`` checks that the chapter's cell and this file still agree. Later chapters
+chapter); ``tests/unit/test_networks.py`` checks that the chapter's cell and this file still agree. Later chapters
 import it instead of writing it again.
 """
 

@@ -186,7 +186,7 @@ def test_loaders_never_read_the_mode(monkeypatch, tmp_path):
     assert len(D.utkface(size=8, n=2, path=faces).x) == 2
 
 
-# CIFAR-100 (now in the shared folder as cifar100_subset.npz): tests/test_datasets_cifar100.py
+# CIFAR-100 (now in the shared folder as cifar100_subset.npz): tests/unit/test_datasets_cifar100.py
 
 
 # ------------------------------------------------------------------------------------------ cats vs dogs
