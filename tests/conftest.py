@@ -11,27 +11,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import requests
-import tiny_models
 
-from nnbook import serve
+# Keras, Flask and waitress are imported by the fixtures, not here: this file loads for every test under tests/.
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     """A folder with ``pets`` and ``tiny_cifar`` (``tiny_models.save_both``)."""
+    import tiny_models
+
     return tiny_models.save_both(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="module")
 def app(folder):
     """The Flask app of ``nnbook.serve`` over ``folder`` (for ``app.test_client()`` or a real server)."""
+    from nnbook import serve
+
     return serve.create_app(folder)
 
 
 @pytest.fixture(scope="module")
 def url(app):
     """The base URL of ``app`` served by waitress on a free loopback port."""
+    import requests
+
+    from nnbook import serve
+
     server = serve.start_in_background(app)
     yield server.url
     # the server must have survived every test of the module
