@@ -5,41 +5,41 @@
   ``pytest --nbmake`` inherit these variables from this process.
 * **Each notebook runs once.** Every chapter notebook that nbmake executes without error is stored in the book's
   jupyter-cache (``_build/.jupyter_cache``, the folder that ``jupyter-book build`` reads with
-  ``execute_notebooks: cache``), so the site built afterwards in the same ``pytest`` run (``tests/test_site.py``,
-  ``tests/site/``)
-  renders those outputs instead of executing every chapter again.
-* **Live tests reuse that run.** A chapter's live tests (``tests/test_chapterNN_*.py``, module constant
+  ``execute_notebooks: cache``; ``tests/chapters/notebook_cache.py``), so the site built afterwards in the same
+  ``pytest`` run (``tests/site/``) renders those outputs instead of executing every chapter again.
+* **Live tests reuse that run.** A chapter's live tests (``tests/chapters/test_chapterNN_*.py``, module constant
   ``NOTEBOOK``) are ordered right after the chapter's nbmake item and drive the very kernel nbmake executed it in,
-  kept alive for them (``tests/notebook_kernel.py``), so no chapter executes twice.
-* Order: unit tests, then each notebook followed by its live tests, then the site tests (they build the book from the cache); a time table of
-  these steps ends the run and is written to ``_build/ci-times.json`` for ``.ci/run``.
+  kept alive for them (``tests/chapters/notebook_kernel.py``), so no chapter executes twice.
+* Order (``tests/steps.py``): unit tests, then each notebook followed by its live tests, then the site tests (they
+  build the book from the cache); a time table of these steps ends the run and is written to
+  ``_build/ci-times.json`` for ``.ci/run``.
+* Layout (CONTRIBUTING.md, "Tests"): ``tests/unit/`` one module's tests each, ``tests/chapters/`` the chapters'
+  live tests and the notebook-wide checks, ``tests/site/`` the built site and the model web in Chromium; helpers
+  shared by several folders (``expectations.py``, ``glued.py``) and ``tests/conftest.py``'s fixtures in ``tests/``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
+# pyproject.toml's `pythonpath` puts tests/, tests/chapters/, tests/site/ and _ext/ on sys.path.
+import notebook_kernel  # the kernels kept for the chapters' live tests
+import patches  # _ext/patches.py: every patch of a third-party internal, in one place
+from notebook_cache import cache_executed_notebook, forget_notebook
+from sitecheck import browser, playwright_session, server  # noqa: F401 - session fixtures shared by every site test
+from steps import chapter_of, order_of, step_of
+
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "site"))
-sys.path.insert(0, str(ROOT / "_ext"))
-import notebook_kernel  # noqa: E402 - the kernels kept for the chapters' live tests
-import patches  # noqa: E402 - _ext/patches.py: every patch of a third-party internal, in one place
-from sitecheck import browser, playwright_session, server  # noqa: E402,F401 - session fixtures shared by every site test
 
 SHARED_DATA = ROOT.parent / "shared" / "datasets"
 BUILD = ROOT / "_build"
-NOTEBOOK_CACHE = BUILD / ".jupyter_cache"
 TIMES_FILE = BUILD / "ci-times.json"
-SITE_TESTS = ("tests/test_site.py", "tests/site/")
-"""Site tests: they check the book built from this run's notebooks, so they run last."""
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NNBOOK_MODE", "quick")
@@ -47,57 +47,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if SHARED_DATA.is_dir():
     os.environ.setdefault("NNBOOK_DATA_DIR", str(SHARED_DATA))
 
-# Fixture notebooks (one fails on purpose) are built by tests/test_book_build.py, never run by nbmake.
-collect_ignore_glob = ["tests/fixtures/*", "_build/*", ".venv*/*"]
+# Fixture notebooks (one fails on purpose) are built by tests/chapters/test_book_build.py, never run by nbmake.
+collect_ignore_glob = ["tests/chapters/fixtures/*", "_build/*", ".venv*/*"]
 
 EXECUTED: dict[str, bool] = {}
 """Chapter notebooks nbmake executed in this session (path relative to the repo -> succeeded)."""
 LIVE_CHAPTERS: set[str] = set()
 """Chapters with live tests collected in this session (their modules' ``NOTEBOOK``): nbmake keeps their kernel."""
-
-
-def cache_executed_notebook(
-    path: Path, executed, cache_dir: Path = NOTEBOOK_CACHE
-) -> None:
-    """Store an executed notebook in the jupyter-cache that ``jupyter-book build`` (cache mode) reads.
-
-    jupyter-cache matches a notebook by its code cells' sources *and metadata* plus its kernelspec, and nbclient
-    adds timing metadata to every cell it runs, so the stored notebook is the file on disk with the executed
-    outputs copied in: exactly what myst-nb will look up.
-    """
-    import nbformat
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-
-    notebook = nbformat.read(str(path), as_version=4)
-    if len(notebook.cells) != len(executed.cells):
-        return
-    patches.copy_outputs(
-        executed, notebook
-    )  # outputs and language_info; no widget state: the site loads no widget manager
-    cache = get_cache(str(cache_dir))
-    cache.cache_notebook_bundle(
-        CacheBundleIn(notebook, uri=str(path)),
-        check_validity=False,
-        overwrite=True,
-    )
-
-
-def forget_notebook(path: Path, cache_dir: Path = NOTEBOOK_CACHE) -> None:
-    """Remove a notebook's cached outputs (after a failed run, so the site never shows stale ones)."""
-    import nbformat
-    from jupyter_cache import get_cache
-
-    if not cache_dir.is_dir():
-        return
-    cache = get_cache(str(cache_dir))
-    try:
-        record = cache.match_cache_notebook(
-            nbformat.read(str(path), as_version=4)
-        )
-    except KeyError:
-        return
-    cache.remove_cache(record.pk)
 
 
 def execute_and_cache(execute, run):
@@ -158,39 +114,6 @@ _raise_open_file_limit()
 # Order and time table
 
 
-def chapter_of(item: pytest.Item) -> str | None:
-    """The chapter notebook a live test drives (its module's ``NOTEBOOK``), else None."""
-    module = getattr(item, "module", None)
-    notebook = getattr(module, "NOTEBOOK", None)
-    return (
-        notebook
-        if isinstance(notebook, str) and notebook.startswith("chapters/")
-        else None
-    )
-
-
-def step_of(item: pytest.Item) -> str:
-    """The CI step an item belongs to: ``unit tests``, ``notebooks``, ``live checks`` or ``site``."""
-    if getattr(item, "nbmake", False):
-        return "notebooks"
-    if item.nodeid.startswith(SITE_TESTS):  # a tuple: either prefix
-        return "site"
-    if chapter_of(item):
-        return "live checks"
-    return "unit tests"
-
-
-def order_of(item: pytest.Item) -> tuple:
-    """Unit tests; then each chapter, its live tests right after it (they reuse its kernel); then the site."""
-    step = step_of(item)
-    if step == "notebooks":
-        return (1, item.nodeid.split("::")[0], 0)
-    if step == "live checks":
-        return (1, chapter_of(item), 1)
-    return (ORDER[step], "", 0)
-
-
-ORDER = {"unit tests": 0, "notebooks": 1, "site": 2}
 WALL: dict[str, float] = defaultdict(float)
 CPU: dict[str, float] = defaultdict(float)
 CHAPTER_SECONDS: dict[str, tuple[float, float]] = {}
@@ -284,7 +207,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The built site (tests/test_site.py)
+# The built site (tests/site/)
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,14 @@
 
 Nothing here knows about nnbook. Each patch is listed in :data:`PATCHES` with the function it replaces, the
 signature it was written against, the version checked, and the upstream issue (or why there is none);
-``tests/test_patches.py`` fails when an installed version changes one of those signatures, so a patch is
+``tests/unit/test_patches.py`` fails when an installed version changes one of those signatures, so a patch is
 re-read before it silently misbehaves.
 
 Who installs what:
 
 * the book build (``jupyter-book build``) loads this module as a Sphinx extension (``_config.yml``,
   ``local_extensions``): :func:`setup` installs :func:`keep_cached_outputs` and :func:`install_repolling`;
-* the test run (the root ``conftest.py`` and ``tests/notebook_kernel.py``) installs :func:`install_repolling`,
+* the test run (the root ``conftest.py``, ``tests/chapters/notebook_kernel.py``) installs :func:`install_repolling`,
   :func:`plain_failure_report` and :func:`wrap_nbmake_execute` (with :func:`keeping_kernels` inside).
 """
 

@@ -2,9 +2,9 @@
 "save it once" idea).
 
 Each function here is written out, line for line, in the chapter that teaches
-it (its docstring names the chapter); ``tests/test_networks.py`` checks that
-the chapter's cell and this file still agree. Later chapters import it instead
-of writing it again.
+it (its docstring names the chapter); ``tests/unit/test_networks.py`` checks
+that the chapter's cell and this file still agree. Later chapters import it
+instead of writing it again.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """What every chapter must show, kept in one place: read by the notebook tests and the built-site tests.
 
 ``min_figures``: the fewest figures a reader must see on the chapter's page, counted in the executed notebook the
-way the site renders it (``tests/test_site.py::count_figures``): one per ``image/png`` (or JPEG/SVG) output, and for
-an output with HTML (the site prefers it), one per ``<img>`` and ``<svg data-picture>`` in it (explorers, upload
-examples). Set it to the count your executed chapter shows now: a plotting cell that silently draws nothing (for
+way the site renders it (``tests/site/test_site.py::count_figures``): one per ``image/png`` (or JPEG/SVG) output,
+and for an output with HTML (the site prefers it), one per ``<img>`` and ``<svg data-picture>`` in it (explorers,
+upload examples). Set it to the count your executed chapter shows now: a plotting cell that silently draws nothing (for
 instance a kernel left on a non-GUI Matplotlib backend) then makes the count fall below it and fails
 ``pytest``, both in the executed notebook and on the built page. A chapter in ``_toc.yml`` needs a row here.
 ``budget_s``: the chapter's quick-mode time budget under ``pytest --nbmake`` on 2 CPU cores (its issue's figure);

@@ -1,7 +1,8 @@
 """What the site tests share: the pages, the local server, the browser and one visit of a page.
 
-``tests/test_site.py`` and the tests in ``tests/site/`` use these; the root ``conftest.py`` imports the session
-fixtures (:func:`server`, :func:`browser`) so that every site test shares one server and one browser.
+The tests in ``tests/site/`` use these; the root ``conftest.py`` imports the session fixtures (:func:`server`,
+:func:`playwright_session`, :func:`browser`) so that every browser test shares one Playwright, one server and one
+browser, and a missing Chromium or Playwright is said once (a skip here, a failure in CI).
 """
 
 from __future__ import annotations
@@ -132,12 +133,24 @@ def playwright_session():
         yield playwright
 
 
+def launch(playwright, *args: str):
+    """Debian's Chromium with the project's headless flags (``nnbook.client.CHROMIUM_ARGS``) and ``args``."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *args]
+    )
+
+
+def expect(target):
+    """Playwright's ``expect`` (imported here: ``playwright_session`` says what to install when it is missing)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
 @pytest.fixture(scope="session")
 def browser(playwright_session):
-    """Debian's Chromium, launched once for every site test."""
-    chromium = playwright_session.chromium.launch(
-        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-    )
+    """Debian's Chromium, launched once for every site test (a test that needs other flags calls :func:`launch`)."""
+    chromium = launch(playwright_session)
     yield chromium
     chromium.close()
 

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import base64
-import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -23,20 +22,9 @@ import numpy as np
 import pytest
 import web_site
 from PIL import Image
+from sitecheck import launch
 
-from nnbook.client import CHROMIUM_ARGS
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-sync_api = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright for Python is not installed "
-    "(pip install -r requirements.txt)",
-)
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)",
-        allow_module_level=True,
-    )
+# Chromium and Playwright: the session's `playwright_session` fixture (tests/site/sitecheck.py) checks for them.
 if not web_site.DATA.is_dir():
     pytest.skip(
         f"no datasets at {web_site.DATA} (set NNBOOK_DATA_DIR)",
@@ -44,7 +32,7 @@ if not web_site.DATA.is_dir():
     )
 
 TOLERANCE = 1e-4  # the issue asks 0.01; the inputs are byte-identical, so only float order differs
-ARGS = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream"]
+FAKE_CAMERA = "--use-fake-device-for-media-stream"
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +77,7 @@ class Browser:
     def __init__(
         self, playwright, site, args=(), camera=False, path="/index.html"
     ):
-        self.browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=ARGS + list(args)
-        )
+        self.browser = launch(playwright, FAKE_CAMERA, *args)
         self.context = self.browser.new_context()
         if camera:
             self.context.grant_permissions(["camera"], origin=site.url)
@@ -399,7 +385,7 @@ def test_upload_block_goes_live_with_its_model(site, playwright):
 
 def test_the_page_works_from_file_urls(site, playwright):
     """Opened as a file (no web server), the page loads its models from script files and classifies a photo."""
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    browser = launch(playwright, FAKE_CAMERA)
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))

@@ -10,7 +10,7 @@ import yaml
 import nnbook
 from expectations import CHAPTERS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
 TOC = yaml.safe_load((REPO / "_toc.yml").read_text())
 NOTEBOOKS = sorted((REPO / "chapters").glob("*/*.ipynb"))

@@ -1,7 +1,8 @@
 """The model web (nnbook.serve) over real HTTP on loopback: every endpoint, every bad input, same answers as the model.
 
-Two tiny models are saved with ``nnbook.models.save`` in a temporary folder (a one-sigmoid grayscale model and a
-softmax RGB model), the waitress server of ``serve.start_in_background`` runs them on a free port, and the tests talk to it with ``requests``.
+Two tiny models (``tests/tiny_models.py``: a one-sigmoid grayscale model and a softmax RGB model) are saved in a
+temporary folder, the waitress server of ``serve.start_in_background`` runs them on a free port (the ``url``
+fixture of ``tests/conftest.py``), and the tests talk to it with ``requests``.
 """
 
 from __future__ import annotations
@@ -14,71 +15,16 @@ import sys
 import threading
 from pathlib import Path
 
-import keras
 import numpy as np
 import pytest
 import requests
-import sklearn.datasets
 import tomllib
 from PIL import Image
 from serve_cli import serving
+from tiny_models import GRAY_SIZE, PHOTO, RGB_CLASSES, RGB_SIZE
 
 from nnbook import models, serve
 from nnbook.images import MAX_PIXELS, to_model_input
-
-PHOTO = (
-    Path(sklearn.datasets.__file__).parent / "images" / "china.jpg"
-)  # a real 427 x 640 JPEG photo
-GRAY_SIZE, RGB_SIZE = 16, 32
-RGB_CLASSES = ["airplane", "bird", "cat", "dog", "ship"]
-
-
-def gray_model() -> keras.Model:
-    keras.utils.set_random_seed(1)
-    return keras.Sequential(
-        [
-            keras.Input((GRAY_SIZE, GRAY_SIZE, 1)),
-            keras.layers.Flatten(),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
-
-
-def rgb_model() -> keras.Model:
-    keras.utils.set_random_seed(2)
-    return keras.Sequential(
-        [
-            keras.Input((RGB_SIZE, RGB_SIZE, 3)),
-            keras.layers.Conv2D(4, 3, activation="relu"),
-            keras.layers.GlobalAveragePooling2D(),
-            keras.layers.Dense(len(RGB_CLASSES), activation="softmax"),
-        ]
-    )
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("models")
-    models.save(gray_model(), "pets", ["cat", "dog"], folder)
-    models.save(rgb_model(), "tiny_cifar", RGB_CLASSES, folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def app(folder):
-    return serve.create_app(folder)
-
-
-@pytest.fixture(scope="module")
-def url(app):
-    server = serve.start_in_background(app)
-    yield server.url
-    # the server must have survived every test of the module
-    assert (
-        requests.get(server.url + "/health", timeout=10).json()["status"]
-        == "ok"
-    )
-    server.stop()
 
 
 def png_bytes(array: np.ndarray) -> bytes:
@@ -384,13 +330,13 @@ def test_import_nnbook_does_not_import_flask():
     subprocess.run(
         [sys.executable, "-c", code],
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
 
 
 def test_page_ships_as_package_data():
     pyproject = (
-        Path(__file__).resolve().parents[1] / "pyproject.toml"
+        Path(__file__).resolve().parents[2] / "pyproject.toml"
     ).read_text()
     shipped = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"][
         "nnbook"

@@ -8,7 +8,7 @@ import pytest
 
 from nnbook import models, webmodel
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
 import nnbook_web
 
 

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from notebook_kernel import REPO, run_until
+from recorded_explorer_checks import explorer_data
 
 NOTEBOOK = "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb"
 MODELS = REPO / "chapters" / "06_cats_vs_dogs" / "models"
@@ -185,7 +186,7 @@ def test_static_sliders_carry_every_recorded_run(notebook):
         and "data-param" in page
         and "data-epochs" in page
     )
-    data = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
+    data = explorer_data(page)
     assert set(data["runs"]) == {"none", PAPERS}
 
 

@@ -13,6 +13,7 @@ import re
 import pytest
 
 from notebook_kernel import run_until
+from recorded_explorer_checks import explorer_data, tagged_html
 
 NOTEBOOK = "chapters/09_results/results.ipynb"
 
@@ -89,23 +90,14 @@ def test_retrain_replaces_the_chosen_run_with_a_live_one(notebook):
 
 
 def test_the_page_explorer_carries_every_run_and_the_four_controls(notebook):
-    cell = next(
-        c
-        for c in notebook.notebook.cells
-        if "explorer" in c.get("metadata", {}).get("tags", [])
-    )
-    page = next(
-        out["data"]["text/html"]
-        for out in cell.outputs
-        if "text/html" in out.get("data", {})
-    )
+    page = tagged_html(notebook, "explorer")
     assert 'class="nnbook-explorer"' in page
     assert (
         len(re.findall(r"data-param=", page)) == 3
         and "data-epochs" in page
         and "data-picture" in page
     )
-    data = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
+    data = explorer_data(page)
     assert data["names"] == ["model", "augmentation", "learning rate"]
     assert len(data["runs"]) == 12
     assert {len(run["val_accuracy"]) for run in data["runs"].values()} == {

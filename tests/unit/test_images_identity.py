@@ -8,7 +8,7 @@ real photos of the shared datasets and on real photos re-encoded in each mode an
 
 One change to the copy is deliberate and came later (issue 19): JPEGs up to 2,048 px no longer decode in
 Pillow's reduced-scale "draft" mode, which a browser cannot reproduce, so that the in-browser models get
-Pillow's pixels exactly (``tests/test_images.py`` checks that rule).
+Pillow's pixels exactly (``tests/unit/test_images.py`` checks that rule).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from nnbook import client, models, serve
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory):
+def folder(tmp_path_factory):
+    """The model this module serves (``url``: tests/conftest.py)."""
     folder = tmp_path_factory.mktemp("models")
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
@@ -27,9 +28,7 @@ def url(tmp_path_factory):
         ]
     )
     models.save(model, "tiny", ["a", "b"], folder)
-    server = serve.start_in_background(serve.create_app(folder))
-    yield server.url
-    server.stop()
+    return folder
 
 
 def photo() -> bytes:
@@ -99,5 +98,5 @@ def test_the_client_is_not_in_the_server_and_imports_no_flask():
     subprocess.run(
         [sys.executable, "-c", code],
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )

@@ -1,4 +1,4 @@
-"""The chapter live tests reuse the kernel nbmake ran the chapter in (``tests/notebook_kernel.py``, ``conftest.py``)."""
+"""The chapter live tests reuse the kernel nbmake ran the chapter in (``notebook_kernel.py``, the root ``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 
 import patches
 import notebook_kernel
-from conftest import order_of
+from steps import order_of
 
 
 def _notebook(path, marker) -> None:
@@ -85,9 +85,9 @@ def _item(nodeid: str, nbmake: bool = False, notebook: str | None = None):
 
 def test_each_chapters_live_tests_run_right_after_it_and_the_site_last():
     items = [
-        _item("tests/test_site.py::test_pages"),
+        _item("tests/site/test_site.py::test_pages"),
         _item(
-            "tests/test_chapter06_live.py::test_upload",
+            "tests/chapters/test_chapter06_live.py::test_upload",
             notebook="chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb",
         ),
         _item(
@@ -95,25 +95,25 @@ def test_each_chapters_live_tests_run_right_after_it_and_the_site_last():
             nbmake=True,
         ),
         _item(
-            "tests/test_chapter02_sliders.py::test_moving",
+            "tests/chapters/test_chapter02_sliders.py::test_moving",
             notebook="chapters/02_perceptron/perceptron.ipynb",
         ),
         _item(
             "chapters/02_perceptron/perceptron.ipynb::perceptron.ipynb",
             nbmake=True,
         ),
-        _item("tests/test_config.py::test_pick"),
+        _item("tests/unit/test_config.py::test_pick"),
     ]
     ordered = [
         item.nodeid.split("::")[0] for item in sorted(items, key=order_of)
     ]
     assert ordered == [
-        "tests/test_config.py",
+        "tests/unit/test_config.py",
         "chapters/02_perceptron/perceptron.ipynb",
-        "tests/test_chapter02_sliders.py",
+        "tests/chapters/test_chapter02_sliders.py",
         "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb",
-        "tests/test_chapter06_live.py",
-        "tests/test_site.py",
+        "tests/chapters/test_chapter06_live.py",
+        "tests/site/test_site.py",
     ]
 
 

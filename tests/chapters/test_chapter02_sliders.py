@@ -6,11 +6,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import re
 
 import pytest
 
 from notebook_kernel import run_until
+from recorded_explorer_checks import (
+    explorer_data,
+    one_picture_per_frame,
+    tagged_html,
+)
 
 NOTEBOOK = "chapters/02_perceptron/perceptron.ipynb"
 
@@ -94,28 +98,10 @@ import json
 print(json.dumps({"lrs": sliders.static_learning_rates, "epochs": sliders.static_epochs}))
 """,
     )
-    cell = next(
-        c
-        for c in live.notebook.cells
-        if "sliders" in c.get("metadata", {}).get("tags", [])
-    )
-    html = next(
-        out["data"]["text/html"]
-        for out in cell.outputs
-        if "text/html" in out.get("data", {})
-    )
-    frames = json.loads(re.search(r"const D = (\{.*?\});\n", html).group(1))[
-        "frames"
-    ]
+    frames = explorer_data(tagged_html(live, "sliders"))["frames"]
     expected = {
         f"{lr}|{epochs}"
         for lr, epochs in itertools.product(grid["lrs"], grid["epochs"])
     }
     assert len(expected) == len(grid["lrs"]) * len(grid["epochs"]) >= 9
-    assert set(frames) == expected
-    assert all(
-        uri.startswith("data:image/png;base64,") for uri in frames.values()
-    )
-    assert len(set(frames.values())) == len(
-        frames
-    )  # every frame is a different picture
+    one_picture_per_frame(frames, expected)

@@ -10,20 +10,18 @@ chapter in ``_build/screenshots/``. Chapters listed in ``_toc.yml`` but not yet 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "site"))
 from sitecheck import (
     NOTEBOOK_PAGES,
     PAGES,
     REPO,
     SCREENSHOTS,
     Visit,
-    html_page,  # noqa: E402
+    html_page,
     min_figures,
     source_of,
 )

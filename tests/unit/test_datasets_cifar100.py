@@ -10,7 +10,7 @@ import pytest
 
 from nnbook import datasets as D
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(
     os.environ.get("NNBOOK_DATA_DIR") or REPO.parent / "shared" / "datasets"
 ).resolve()

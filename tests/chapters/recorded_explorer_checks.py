@@ -1,15 +1,50 @@
-"""Checks shared by the chapters whose learning-rate explorer is ``lr_explorer`` (``nnbook.recorded``).
+"""Checks shared by the chapters' explorers, in a notebook kept alive by :func:`notebook_kernel.run_until`.
 
-Each function drives the explorer of a notebook kept alive by :func:`notebook_kernel.run_until`.
+* The kernel-free explorer a page carries (any chapter): :func:`tagged_html` finds the HTML the website shows for
+  a tagged cell, :func:`explorer_data` reads the explorer's data from it, :func:`one_picture_per_frame` checks its
+  precomputed frames.
+* The learning-rate explorer ``lr_explorer`` (``nnbook.recorded``) of chapters 4, 5 and others: the other
+  functions drive it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from notebook_kernel import LiveNotebook
 
 LEARNING_RATES = [1e-4, 1e-3, 1e-2]
+
+
+def tagged_html(notebook: LiveNotebook, tag: str) -> str:
+    """The ``text/html`` output of the executed cell tagged ``tag`` (what the website shows for that cell)."""
+    cell = next(
+        c
+        for c in notebook.notebook.cells
+        if tag in c.get("metadata", {}).get("tags", [])
+    )
+    return next(
+        out["data"]["text/html"]
+        for out in cell.outputs
+        if "text/html" in out.get("data", {})
+    )
+
+
+def explorer_data(page: str) -> dict:
+    """The data a kernel-free explorer page carries (its script's ``const D = {...};``): frames or runs."""
+    found = re.search(r"const D = (\{.*?\});\n", page)
+    assert found, "the page carries no explorer data (const D = {...};)"
+    return json.loads(found.group(1))
+
+
+def one_picture_per_frame(frames: dict, expected: set[str]) -> None:
+    """The explorer holds a frame for exactly the ``expected`` keys, each a PNG, every one a different picture."""
+    assert set(frames) == expected
+    assert all(
+        uri.startswith("data:image/png;base64,") for uri in frames.values()
+    )
+    assert len(set(frames.values())) == len(frames)
 
 
 def value(notebook: LiveNotebook, expression: str):

@@ -7,11 +7,15 @@ learning rate, epochs and dataset controls and inspect what changed.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from notebook_kernel import run_until
+from recorded_explorer_checks import (
+    explorer_data,
+    one_picture_per_frame,
+    tagged_html,
+)
 
 NOTEBOOK = "chapters/03_binary_classification/binary_classification.ipynb"
 
@@ -93,19 +97,7 @@ def test_dataset_menu_retrains_on_the_other_data(notebook):
 def test_static_explorer_has_one_frame_per_dataset_learning_rate_and_epochs(
     notebook,
 ):
-    cell = next(
-        c
-        for c in notebook.notebook.cells
-        if "sliders" in c.get("metadata", {}).get("tags", [])
-    )
-    page = next(
-        out["data"]["text/html"]
-        for out in cell.outputs
-        if "text/html" in out.get("data", {})
-    )
-    frames = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))[
-        "frames"
-    ]
+    frames = explorer_data(tagged_html(notebook, "sliders"))["frames"]
     # The learning rates the chapter's text suggests trying (0.0001 and 1.0 included) are all on the site.
     expected = {
         f"{name}|{lr}|{epochs}"
@@ -113,10 +105,4 @@ def test_static_explorer_has_one_frame_per_dataset_learning_rate_and_epochs(
         for lr in (0.0001, 0.001, 0.01, 0.1, 1.0)
         for epochs in (20, 100, 500)
     }
-    assert set(frames) == expected
-    assert all(
-        uri.startswith("data:image/png;base64,") for uri in frames.values()
-    )
-    assert len(set(frames.values())) == len(
-        frames
-    )  # every run drew a different picture
+    one_picture_per_frame(frames, expected)  # every run drew its own picture

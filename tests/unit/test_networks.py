@@ -10,7 +10,7 @@ import pytest
 
 from nnbook import networks
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TAUGHT_IN = {
     "paper_dense": "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb",
     "paper_cnn": "chapters/06_cats_vs_dogs/cats_vs_dogs.ipynb",

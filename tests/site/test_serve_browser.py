@@ -1,58 +1,32 @@
 """The model web's page in a real headless browser: Debian's Chromium driven by Playwright for Python.
 
 Upload a photo → the top classes appear as bars with the photo as the model sees it; upload a text file → the
-server's one-line message is shown. Skipped, with the reason, only where Chromium or Playwright is missing.
+server's one-line message is shown. The server is ``tests/conftest.py``'s ``url`` (the two tiny models of
+``tests/tiny_models.py``); the browser is the session's (``sitecheck.browser``), which skips, with the reason, only
+where Chromium or Playwright is missing (and fails in CI).
 """
 
 from __future__ import annotations
 
 import base64
-import shutil
-from pathlib import Path
 
 import pytest
-
-from nnbook import client, models, serve
-from test_serve import PHOTO, RGB_CLASSES, gray_model, rgb_model
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-sync_api = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright for Python is not installed "
-    "(pip install -r requirements.txt)",
-)
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)",
-        allow_module_level=True,
-    )
+from sitecheck import expect
+from tiny_models import PHOTO, RGB_CLASSES
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models")
-    models.save(gray_model(), "pets", ["cat", "dog"], folder)
-    models.save(rgb_model(), "tiny_cifar", RGB_CLASSES, folder)
-    server = serve.start_in_background(serve.create_app(folder))
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def page(url):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=client.CHROMIUM_ARGS
-        )
-        page = browser.new_page()
-        messages: list[str] = []
-        page.on(
-            "pageerror", lambda err: messages.append(str(err))
-        )  # an uncaught JavaScript error
-        page.goto(url + "/")
-        page.wait_for_selector("#model option", state="attached")
-        yield page
-        browser.close()
+def page(browser, url):
+    context = browser.new_context()
+    page = context.new_page()
+    messages: list[str] = []
+    page.on(
+        "pageerror", lambda err: messages.append(str(err))
+    )  # an uncaught JavaScript error
+    page.goto(url + "/")
+    page.wait_for_selector("#model option", state="attached")
+    yield page
+    context.close()
     assert messages == [], f"the page logged errors: {messages}"
 
 
@@ -81,7 +55,7 @@ def test_binary_model_shows_both_classes(page):
     page.select_option(
         "#model", "pets"
     )  # re-classifies the chosen photo with the other model
-    sync_api.expect(page.locator("#bars .bar")).to_have_count(2)
+    expect(page.locator("#bars .bar")).to_have_count(2)
     labels = page.eval_on_selector_all(
         "#bars .bar .label", "spans => spans.map(s => s.textContent)"
     )
@@ -92,7 +66,7 @@ def test_upload_a_text_file_shows_the_error(page, tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("not a photo\n")
     page.set_input_files("#file", str(text))
-    sync_api.expect(page.locator("#error")).to_contain_text("not an image")
+    expect(page.locator("#error")).to_contain_text("not an image")
     assert page.is_hidden("#views")
 
 
@@ -118,4 +92,4 @@ def test_drop_a_photo_on_the_drop_zone(page):
         base64.b64encode(PHOTO.read_bytes()).decode(),
     )
     page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
-    sync_api.expect(page.locator("#bars .bar")).to_have_count(3)
+    expect(page.locator("#bars .bar")).to_have_count(3)

@@ -135,7 +135,8 @@ def test_native_stderr_is_silenced_only_inside_the_block(capfd):
 
 
 def test_inline_figures_only_in_a_kernel():
-    # Outside a Jupyter kernel (here: pytest) the backend is left alone; tests/test_notebooks.py checks the kernel side.
+    # Outside a Jupyter kernel (here: pytest) the backend is left alone;
+    # tests/chapters/test_notebooks.py checks the kernel side.
     assert config.use_inline_figures() is False
 
 

@@ -6,7 +6,7 @@ import nbformat
 from jupyter_cache import get_cache
 from nbclient import NotebookClient
 
-from conftest import cache_executed_notebook, forget_notebook
+from notebook_cache import cache_executed_notebook, forget_notebook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "good_chapter.ipynb"
 

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from notebook_kernel import PNG_DIGEST, run_until
+from recorded_explorer_checks import explorer_data
 
 NOTEBOOK = "chapters/07_age/age.ipynb"
 
@@ -153,7 +154,7 @@ def test_the_website_explorer_holds_the_three_recorded_runs(notebook):
         and "data-picture" in page
         and "data-param" in page
     )
-    data = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
+    data = explorer_data(page)
     assert set(data["runs"]) == {"0.0003", "0.001", "0.003"}
     assert all(
         len(run["val_accuracy"]) == len(run["accuracy"]) > 1

@@ -17,7 +17,7 @@ from nnbook import config
 from nnbook import datasets as D
 from nnbook.datasets import download
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(
     os.environ.get("NNBOOK_DATA_DIR") or REPO.parent / "shared" / "datasets"
 ).resolve()
@@ -186,7 +186,7 @@ def test_loaders_never_read_the_mode(monkeypatch, tmp_path):
     assert len(D.utkface(size=8, n=2, path=faces).x) == 2
 
 
-# CIFAR-100 (now in the shared folder as cifar100_subset.npz): tests/test_datasets_cifar100.py
+# CIFAR-100 (now in the shared folder as cifar100_subset.npz): tests/unit/test_datasets_cifar100.py
 
 
 # ------------------------------------------------------------------------------------------ cats vs dogs

@@ -1,6 +1,6 @@
 """Colab, checked offline from Colab: ``pip install nnbook`` keeps Colab's preinstalled packages as they are.
 
-pip resolves this checkout's package against Colab's versions (``tests/colab_constraints.txt``) without
+pip resolves this checkout's package against Colab's versions (``tests/unit/colab_constraints.txt``) without
 installing anything (``--dry-run --report``). It needs the package index; without it the test is skipped.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-CONSTRAINTS = REPO / "tests" / "colab_constraints.txt"
+REPO = Path(__file__).resolve().parents[2]
+CONSTRAINTS = Path(__file__).with_name("colab_constraints.txt")
 
 
 def pins() -> dict[str, str]:

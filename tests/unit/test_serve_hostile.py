@@ -35,25 +35,10 @@ def softmax_model(
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
+    """The model this module serves (``app`` and ``url``: tests/conftest.py)."""
     folder = tmp_path_factory.mktemp("models")
     models.save(softmax_model(), "tiny", ["a", "b", "c"], folder)
     return folder
-
-
-@pytest.fixture(scope="module")
-def app(folder):
-    return serve.create_app(folder)
-
-
-@pytest.fixture(scope="module")
-def url(app):
-    server = serve.start_in_background(app)
-    yield server.url
-    assert (
-        requests.get(server.url + "/health", timeout=10).json()["status"]
-        == "ok"
-    )
-    server.stop()
 
 
 def encoded(img: Image.Image, fmt: str, **kwargs) -> bytes:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIRST, LAST = 3, 11
 FIGURE = re.compile(
     r"(?<![\w.])\d[\d,.]*\s?(?:%|percent\b|ms\b|s\b|seconds?\b|min\b|minutes?\b|hours?\b)"

@@ -8,8 +8,8 @@ returns its printed text, raising ``AssertionError`` with the kernel's traceback
 the root ``conftest.py`` keeps that kernel alive (:func:`keep`) and orders the chapter's live tests right after
 it: ``run_until`` then hands out that kernel (it has run every cell, the tagged one included) instead of executing
 the chapter a second time, and the tests' ``close()`` shuts it down. Run on its own (``pytest
-tests/test_chapter06_live.py``), a live test executes the cells up to the tag itself. A chapter that failed under
-nbmake in this session fails its live tests at once, without executing it again.
+tests/chapters/test_chapter06_live.py``), a live test executes the cells up to the tag itself. A chapter that
+failed under nbmake in this session fails its live tests at once, without executing it again.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 if str(REPO / "_ext") not in sys.path:
     sys.path.insert(0, str(REPO / "_ext"))
 from patches import install_repolling  # noqa: E402 - _ext/patches.py, every third-party patch
