@@ -7,7 +7,7 @@ the column too.
 
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "nnbook"
+PACKAGE = Path(__file__).resolve().parents[2] / "nnbook"
 MAX_COLUMNS = 79
 
 
