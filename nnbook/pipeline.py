@@ -1,14 +1,21 @@
-"""Input pipelines for training CNNs on photos: a seeded three-way split, ``tf.data`` batches, and augmentation.
+"""Input pipelines for training CNNs on photos: a seeded split, ``tf.data``
+batches, and augmentation.
 
-* :func:`split_indices` shuffles and cuts a labelled set into training, validation and test indices, with each
-  class in the same proportion in every part (a loader may return the photos sorted by class: cut without
-  shuffling and the validation set would be all dogs).
-* :func:`batches` turns ``uint8`` images and labels into a ``tf.data.Dataset``: cached as ``uint8`` (four times
-  smaller than floats), scaled exactly like :func:`nnbook.images.scale` (``x / 255`` as ``float32``), shuffled
-  every epoch, batched, optionally augmented on the fly, and prefetched, so no Python loop touches an image while
-  a model trains.
-* :func:`augmentation` builds Keras 3 preprocessing layers from the settings of the paper's (legacy)
-  ``ImageDataGenerator``: rotation in degrees, shifts and zoom as fractions, shear in degrees, flips.
+* :func:`batches` turns ``uint8`` images and labels into a
+  ``tf.data.Dataset``: cached as ``uint8`` (four times smaller than floats),
+  shuffled every epoch, batched, scaled exactly like
+  :func:`nnbook.images.scale` (``x / 255`` as ``float32``), optionally
+  augmented on the fly, and prefetched, so no Python loop touches an image
+  while a model trains. Taught in chapter 5, which writes the same pipeline
+  out step by step; chapters 6 to 9 import it.
+* :func:`split_indices` (plumbing, used from chapter 5 on) shuffles and cuts
+  a labelled set into training, validation and (optionally) test indices,
+  with each class in the same proportion in every part (a loader may return
+  the photos sorted by class: cut without shuffling and the validation set
+  would be all dogs).
+* :func:`augmentation` (plumbing) builds Keras 3 preprocessing layers from the
+  settings of the paper's (legacy) ``ImageDataGenerator``: rotation in
+  degrees, shifts and zoom as fractions, shear in degrees, flips.
 
 The models, ``compile`` and ``fit`` stay in the chapters.
 """
@@ -16,7 +23,7 @@ The models, ``compile`` and ``fit`` stay in the chapters.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import keras
 import numpy as np
@@ -29,14 +36,13 @@ PAPER_AUGMENTATION = {
     "width_shift_range": 0.2,  # fraction of the width, either way
     "height_shift_range": 0.2,  # fraction of the height, either way
     "shear_range": 15,  # degrees, either way
-    "zoom_range": (
-        0.75,
-        1.5,
-    ),  # the fraction of the photo shown: 0.75 zooms in, 1.5 zooms out
+    # the fraction of the photo shown: 0.75 zooms in, 1.5 zooms out
+    "zoom_range": (0.75, 1.5),
     "horizontal_flip": True,
     "vertical_flip": True,
 }
-"""The paper's ``ImageDataGenerator`` arguments (§7.3), in its own units; :func:`augmentation` converts them."""
+"""The paper's ``ImageDataGenerator`` arguments (§7.3), in its own units;
+:func:`augmentation` converts them."""
 
 FLIPS = ("horizontal_and_vertical", "horizontal", "vertical", None)
 """The values :func:`augmentation` accepts for ``flip``."""
@@ -49,18 +55,27 @@ def split_indices(
     test: float = 0.15,
     seed: int = config.DEFAULT_SEED,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shuffle and split example indices into training, validation and test parts, stratified by label.
+    """Shuffle and split example indices into training, validation and test
+    parts, stratified by label: the book's one way of splitting.
 
-    ``test`` is the fraction of all examples held out for the final, honest evaluation; ``validation`` is the
-    fraction of what remains (the paper's 85 % / 15 %). Each part keeps the class proportions and is itself shuffled.
+    ``test`` is the fraction of all examples held out for the final, honest
+    evaluation; ``validation`` is the fraction of what remains (the paper's
+    85 % / 15 %). ``test=0`` holds nothing out, for a set that comes with its
+    own test images (CIFAR): the test part is then an empty array. Each part
+    keeps the class proportions (counts rounded per class) and is itself
+    shuffled.
 
     Returns:
-        ``(train, validation, test)`` index arrays that together cover every example exactly once.
+        ``(train, validation, test)`` index arrays that together cover every
+        example exactly once.
 
     Raises:
-        ValueError: for fractions outside [0, 1) or a split that leaves a part empty.
+        ValueError: for fractions outside [0, 1), no labels at all, or a
+        split that leaves a part with a non-zero fraction empty.
     """
     labels = np.asarray(labels).reshape(-1)
+    if len(labels) == 0:
+        raise ValueError("labels is empty: there is nothing to split.")
     for name, value in (("validation", validation), ("test", test)):
         if not 0 <= value < 1:
             raise ValueError(
@@ -83,7 +98,8 @@ def split_indices(
     ):
         if fraction > 0 and len(part) == 0:
             raise ValueError(
-                f"the {name} part is empty: {len(labels)} examples are too few for this split."
+                f"the {name} part is empty: {len(labels)} examples are too "
+                "few for this split."
             )
     return train, val, held_out
 
@@ -100,15 +116,19 @@ def augmentation(
     seed: int | None = None,
     name: str = "augmentation",
 ) -> keras.Sequential:
-    """Keras preprocessing layers doing what ``ImageDataGenerator(**PAPER_AUGMENTATION)`` did (the defaults).
+    """Keras preprocessing layers doing what
+    ``ImageDataGenerator(**PAPER_AUGMENTATION)`` did (the defaults).
 
-    Units are the generator's; each becomes the Keras 3 layer's: ``RandomRotation(rotation_range / 360)`` (a
-    fraction of a full turn), ``RandomTranslation(height, width)``, ``RandomShear(tan(shear_range))``,
-    ``RandomZoom((zoom_range[0] - 1, zoom_range[1] - 1))`` (negative zooms in), ``RandomFlip(flip)``. The
-    generator's default fill, repeating the nearest edge pixel, is kept. Layers with a zero setting are left out.
+    Units are the generator's; each becomes the Keras 3 layer's:
+    ``RandomRotation(rotation_range / 360)`` (a fraction of a full turn),
+    ``RandomTranslation(height, width)``, ``RandomShear(tan(shear_range))``,
+    ``RandomZoom((zoom_range[0] - 1, zoom_range[1] - 1))`` (negative zooms
+    in), ``RandomFlip(flip)``. The generator's default fill, repeating the
+    nearest edge pixel, is kept. Layers with a zero setting are left out.
 
-    The layers change images only when called with ``training=True`` (``fit`` does this for layers inside a model;
-    in a ``tf.data`` pipeline, pass it yourself, as :func:`batches` does).
+    The layers change images only when called with ``training=True`` (``fit``
+    does this for layers inside a model; in a ``tf.data`` pipeline, pass it
+    yourself, as :func:`batches` does).
 
     Returns:
         A ``keras.Sequential`` of the random layers, in the order above.
@@ -118,7 +138,8 @@ def augmentation(
     low, high = zoom_range
     if not 0 < low <= high:
         raise ValueError(
-            f"zoom_range={zoom_range} must be (smallest, largest) fractions above 0, e.g. (0.75, 1.5)."
+            f"zoom_range={zoom_range} must be (smallest, largest) fractions "
+            "above 0, e.g. (0.75, 1.5)."
         )
     layers: list[keras.layers.Layer] = []
     if rotation_range:
@@ -164,35 +185,47 @@ def batches(
     augment: keras.layers.Layer | None = None,
     seed: int = config.DEFAULT_SEED,
 ) -> tf.data.Dataset:
-    """A ``tf.data`` pipeline of ``(images, labels)`` batches with images scaled to ``float32`` in [0, 1].
+    """A ``tf.data`` pipeline of ``(images, labels)`` batches with images
+    scaled to ``float32`` in [0, 1]. Taught in chapter 5.
 
-    ``x`` holds ``uint8`` pixels (N, height, width, channels); they are cached as they are, then divided by 255
-    (exactly :func:`nnbook.images.scale`). With ``shuffle`` the order changes every epoch; with ``augment`` each
-    batch goes through those layers (``training=True``) in parallel with training. Labels become ``float32``.
+    ``x`` holds ``uint8`` pixels (N, height, width, channels); they are
+    cached as they are, then divided by 255 (exactly
+    :func:`nnbook.images.scale`). With ``shuffle`` the order changes every
+    epoch; with ``augment`` each batch goes through those layers
+    (``training=True``) in parallel with training. Labels become ``float32``.
+    Chapter 5 writes the pipeline's steps out line for line
+    (``tests/test_pipeline.py`` checks that they still agree).
 
     Raises:
-        ValueError: if ``x`` is not ``uint8`` images or ``x`` and ``y`` differ in length.
+        ValueError: if ``x`` is not ``uint8`` images or ``x`` and ``y``
+        differ in length.
     """
     x, y = np.asarray(x), np.asarray(y)
     if x.dtype != np.uint8 or x.ndim != 4:
         raise ValueError(
-            f"x must be uint8 images of shape (N, height, width, channels), got {x.dtype}{x.shape}; "
-            "pass the loader's pixels before scaling them."
+            "x must be uint8 images of shape (N, height, width, channels), "
+            f"got {x.dtype}{x.shape}; pass the loader's pixels before "
+            "scaling them."
         )
     if len(x) != len(y):
         raise ValueError(
-            f"x has {len(x)} images but y has {len(y)} labels; they must match."
+            f"x has {len(x)} images but y has {len(y)} labels; they must "
+            "match."
         )
-    data = tf.data.Dataset.from_tensor_slices((x, y.astype("float32"))).cache()
-    if shuffle:
+    y = y.astype("float32")
+    # kept in memory after the first epoch, as uint8: 4 times smaller
+    data = tf.data.Dataset.from_tensor_slices((x, y)).cache()
+    if shuffle:  # a new order every epoch
         data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    # batches of images scaled to [0, 1], exactly like images.scale
     data = data.batch(batch_size).map(
         lambda images, labels: (tf.cast(images, tf.float32) / 255.0, labels),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
-    if augment is not None:
+    if augment is not None:  # random layers, on the fly (training=True)
         data = data.map(
             lambda images, labels: (augment(images, training=True), labels),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
+    # the next batch is made ready while the model trains on this one
     return data.prefetch(tf.data.AUTOTUNE)

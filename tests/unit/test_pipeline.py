@@ -1,8 +1,12 @@
-"""nnbook.pipeline: the split is stratified and complete, batches scale like images.scale, augmentation layers."""
+"""nnbook.pipeline: the split is stratified and complete, batches scale like
+images.scale and are what chapter 5 teaches, augmentation layers."""
 
 from __future__ import annotations
 
+import inspect
+import json
 import math
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -40,6 +44,27 @@ def test_split_is_stratified_complete_and_seeded():
 def test_split_rejects_bad_fractions(kwargs, message):
     with pytest.raises(ValueError, match=message):
         pipeline.split_indices([0, 1] * 10, **kwargs)
+
+
+def test_split_without_a_test_part_keeps_every_example_for_the_other_two():
+    labels = np.repeat([0, 1, 2], [503, 298, 199])  # sorted by class
+    train, val, test = pipeline.split_indices(
+        labels, validation=0.1, test=0, seed=5432
+    )
+    assert len(test) == 0 and test.dtype == train.dtype
+    assert sorted(np.concatenate([train, val]).tolist()) == list(range(1000))
+    # 10 % of each class, rounded per class: 50 + 30 + 20
+    assert np.bincount(labels[val]).tolist() == [50, 30, 20]
+    assert len(val) == 100 and len(train) == 900
+    again = pipeline.split_indices(labels, validation=0.1, test=0, seed=5432)
+    assert all(np.array_equal(a, b) for a, b in zip((train, val, test), again))
+    other = pipeline.split_indices(labels, validation=0.1, test=0, seed=1)
+    assert not np.array_equal(val, other[1])  # the seed chooses the images
+
+
+def test_split_refuses_no_labels():
+    with pytest.raises(ValueError, match="nothing to split"):
+        pipeline.split_indices([], validation=0.1, test=0)
 
 
 def test_split_refuses_an_empty_part():
@@ -147,3 +172,32 @@ def test_augmentation_options_and_errors():
         pipeline.augmentation(flip="diagonal")
     with pytest.raises(ValueError, match="zoom_range"):
         pipeline.augmentation(zoom_range=(1.5, 0.75))
+
+
+CHAPTER_5 = (
+    Path(__file__).resolve().parents[1]
+    / "chapters/05_convolutions/convolutions.ipynb"
+)
+
+
+def test_chapter_5_teaches_the_pipeline_line_for_line():
+    """Chapter 5 writes out the steps of batches as nnbook has them (from
+    the labels' cast to the prefetch); chapters 6 to 9 import it."""
+    source = inspect.getsource(pipeline.batches).splitlines()
+    start = source.index('    y = y.astype("float32")')
+    wanted = [line.rstrip() for line in source[start:] if line.strip()]
+    cells = json.loads(CHAPTER_5.read_text())["cells"]
+    code = [
+        line.rstrip()
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if line.strip()
+    ]
+    found = any(code[i : i + len(wanted)] == wanted for i in range(len(code)))
+    assert found, (
+        "chapter 5 must write out the steps of nnbook.pipeline.batches "
+        "exactly as nnbook/pipeline.py has them:\n" + "\n".join(wanted)
+    )
+    assert "Taught in chapter 5" in pipeline.batches.__doc__
+    assert "Taught in chapter 5" in pipeline.__doc__
