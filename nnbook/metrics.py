@@ -82,6 +82,15 @@ class PairedComparison:
         the noise of these examples."""
         return self.low > 0
 
+    def verdict(self, a: str, b: str, examples: str = "these examples") -> str:
+        """Words for the comparison of ``a`` against ``b``: who won by more
+        than the noise, or that ``examples`` cannot tell them apart."""
+        if self.low > 0:
+            return f"{a} is better than {b}, by more than the noise"
+        if self.high < 0:
+            return f"{b} is better than {a}, by more than the noise"
+        return f"{examples} cannot tell {a} and {b} apart"
+
     def __str__(self) -> str:
         return (
             f"{self.gap:+.1%} (95 % interval {self.low:+.1%} to "

@@ -96,3 +96,17 @@ def test_seed_spread_reports_mean_and_sample_sd():
     )
     assert str(spread) == "82.0% ± 2.0% (3 seeds)"
     assert seed_spread([0.5]).spread == 0.0
+
+
+def test_verdict_names_the_winner_only_when_the_interval_clears_zero():
+    better = np.r_[np.ones(300), np.zeros(100)]
+    worse = np.r_[np.zeros(200), np.ones(100), np.zeros(100)]
+    up = metrics.paired_comparison(better, worse)
+    down = metrics.paired_comparison(worse, better)
+    tie = metrics.paired_comparison(better, better[::-1])
+    assert up.verdict("A", "B") == "A is better than B, by more than the noise"
+    assert down.verdict("A", "B") == "B is better than A, by more than the noise"
+    assert tie.low < 0 < tie.high
+    assert tie.verdict("A", "B", "these faces") == (
+        "these faces cannot tell A and B apart"
+    )

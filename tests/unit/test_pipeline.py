@@ -175,7 +175,7 @@ def test_augmentation_options_and_errors():
 
 
 CHAPTER_5 = (
-    Path(__file__).resolve().parents[1]
+    Path(__file__).resolve().parents[2]
     / "chapters/05_convolutions/convolutions.ipynb"
 )
 
