@@ -5,9 +5,11 @@ batches, and augmentation.
   ``tf.data.Dataset``: cached as ``uint8`` (four times smaller than floats),
   shuffled every epoch, batched, scaled exactly like
   :func:`nnbook.images.scale` (``x / 255`` as ``float32``), optionally
-  augmented on the fly, and prefetched, so no Python loop touches an image
-  while a model trains. Taught in chapter 5, which writes the same pipeline
-  out step by step; chapters 6 to 9 import it.
+  augmented on the fly, optionally repeated without end (one stream for the
+  whole run, cut into epochs by :func:`steps_per_epoch`), and prefetched, so
+  no Python loop touches an image while a model trains. Taught in chapter 5,
+  which writes the same pipeline out step by step; chapters 6 to 9 import
+  it.
 * :func:`split_indices` (plumbing, used from chapter 5 on) shuffles and cuts
   a labelled set into training, validation and (optionally) test indices,
   with each class in the same proportion in every part (a loader may return
@@ -183,6 +185,7 @@ def batches(
     *,
     shuffle: bool = False,
     augment: keras.layers.Layer | None = None,
+    repeat: bool = False,
     seed: int = config.DEFAULT_SEED,
 ) -> tf.data.Dataset:
     """A ``tf.data`` pipeline of ``(images, labels)`` batches with images
@@ -193,8 +196,18 @@ def batches(
     :func:`nnbook.images.scale`). With ``shuffle`` the order changes every
     epoch; with ``augment`` each batch goes through those layers
     (``training=True``) in parallel with training. Labels become ``float32``.
-    Chapter 5 writes the pipeline's steps out line for line
-    (``tests/test_pipeline.py`` checks that they still agree).
+    With ``repeat`` the batches never end: each pass over ``x`` is one epoch
+    (reshuffled when ``shuffle``), and ``fit`` needs
+    ``steps_per_epoch=steps_per_epoch(len(x), batch_size)``. Keras then keeps
+    one iterator for the whole run; a finite dataset gets a new one every
+    epoch, and with Keras 3.15 / TensorFlow 2.21 about half of those restarts
+    stall the next step for as long as a trace of the train step (seconds
+    for a CNN on a CPU). Chapter 5 writes the pipeline's steps out line for
+    line (``tests/unit/test_pipeline.py`` checks that they still agree).
+
+    Returns:
+        The dataset of ``(images, labels)`` batches, finite unless
+        ``repeat``.
 
     Raises:
         ValueError: if ``x`` is not ``uint8`` images or ``x`` and ``y``
@@ -227,5 +240,26 @@ def batches(
             lambda images, labels: (augment(images, training=True), labels),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
+    if repeat:  # one endless stream: fit needs steps_per_epoch
+        data = data.repeat()
     # the next batch is made ready while the model trains on this one
     return data.prefetch(tf.data.AUTOTUNE)
+
+
+def steps_per_epoch(n_images: int, batch_size: int) -> int:
+    """Batches in one pass over ``n_images`` images, the last one possibly
+    smaller: what ``fit(..., steps_per_epoch=...)`` needs for a
+    :func:`batches` stream made with ``repeat=True``.
+
+    Returns:
+        ``ceil(n_images / batch_size)``.
+
+    Raises:
+        ValueError: for no images or a batch size below 1.
+    """
+    if n_images < 1 or batch_size < 1:
+        raise ValueError(
+            f"n_images={n_images} and batch_size={batch_size} must both be "
+            "at least 1."
+        )
+    return math.ceil(n_images / batch_size)

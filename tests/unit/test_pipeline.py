@@ -90,6 +90,36 @@ def test_batches_scale_like_images_scale_and_shuffle():
     )
 
 
+def test_repeated_batches_pass_over_every_image_once_per_epoch():
+    x = np.arange(10, dtype=np.uint8).reshape(10, 1, 1, 1)
+    data = pipeline.batches(
+        x, np.zeros(10), batch_size=4, shuffle=True, repeat=True, seed=2
+    )
+    steps = pipeline.steps_per_epoch(len(x), 4)
+    assert steps == 3  # 4 + 4 + 2
+    assert data.cardinality().numpy() == -1  # tf.data.INFINITE_CARDINALITY
+    stream = iter(data)
+    epochs = []
+    for _ in range(3):
+        batch_list = [next(stream)[0].numpy() for _ in range(steps)]
+        assert [len(b) for b in batch_list] == [4, 4, 2]
+        epochs.append(np.concatenate(batch_list).reshape(-1) * 255)
+    for order in epochs:  # each epoch: every image exactly once
+        assert sorted(np.round(order).tolist()) == list(range(10))
+    assert not np.array_equal(epochs[0], epochs[1])  # reshuffled
+    finite = pipeline.batches(x, np.zeros(10), batch_size=4)
+    assert finite.cardinality().numpy() == 3
+
+
+def test_steps_per_epoch_counts_the_last_short_batch_and_refuses_nonsense():
+    assert pipeline.steps_per_epoch(9000, 128) == 71
+    assert pipeline.steps_per_epoch(256, 128) == 2
+    with pytest.raises(ValueError, match="at least 1"):
+        pipeline.steps_per_epoch(0, 128)
+    with pytest.raises(ValueError, match="at least 1"):
+        pipeline.steps_per_epoch(10, 0)
+
+
 def test_batches_augment_only_the_training_pipeline():
     x = np.tile(
         np.arange(16, dtype=np.uint8).reshape(1, 4, 4, 1) * 16, (8, 1, 1, 1)
