@@ -329,7 +329,9 @@ def fit_for(
     cosine decay runs over the wall-clock budget. Other ``fit`` arguments
     (``validation_data``, …) pass through; ``verbose`` defaults to 0 and
     ``shuffle`` to False. ``steps_per_epoch`` (taken from ``data`` when it has
-    a known length) only converts steps to epochs.
+    a known length) converts steps to epochs; when given, it is passed on to
+    ``fit``, so an endless stream (``pipeline.batches(..., repeat=True)``) is
+    cut into epochs of that many batches.
 
     Returns:
         A :class:`BudgetRun` with the history, the steps and epochs trained,
@@ -346,7 +348,14 @@ def fit_for(
     schedule = (
         _Schedule(budget, learning_rate) if learning_rate is not None else None
     )
-    if steps_per_epoch is None:
+    if steps_per_epoch is not None:
+        fit_kwargs["steps_per_epoch"] = steps_per_epoch
+    elif _endless(data):
+        raise ValueError(
+            "data never ends (a repeated dataset): pass "
+            "steps_per_epoch=pipeline.steps_per_epoch(len(x), batch_size)"
+        )
+    else:
         steps_per_epoch = _known_length(data)
     fit_kwargs.setdefault("verbose", 0)
     fit_kwargs.setdefault("shuffle", False)
@@ -366,6 +375,14 @@ def fit_for(
         seconds=budget.elapsed,
         rates=schedule.rates if schedule is not None else [],
     )
+
+
+def _endless(data: Any) -> bool:
+    """True for a ``tf.data`` dataset that repeats without end."""
+    cardinality = getattr(data, "cardinality", None)
+    if cardinality is None:
+        return False
+    return int(cardinality().numpy()) == int(tf.data.INFINITE_CARDINALITY)
 
 
 def _known_length(data: Any) -> int | None:

@@ -246,6 +246,22 @@ def test_fit_for_sets_the_learning_rate_from_the_fraction_of_the_budget_spent():
     assert run.steps == 4 and run.epochs == pytest.approx(4 / 3)
 
 
+def test_fit_for_cuts_an_endless_stream_into_epochs_of_steps_per_epoch():
+    clock = FakeClock()
+    run = fit_for(
+        small_classifier(),
+        batches().repeat(),
+        7,
+        steps_per_epoch=3,
+        clock=clock,
+        callbacks=[OneSecondPerStep(clock)],
+    )
+    assert run.steps == 7 and run.epochs == pytest.approx(7 / 3)
+    assert len(run.history.history["loss"]) == 3  # epochs 1, 2 and part of 3
+    with pytest.raises(ValueError, match="steps_per_epoch"):
+        fit_for(small_classifier(), batches().repeat(), 5, clock=FakeClock())
+
+
 def test_time_budget_without_seconds_only_measures():
     clock = FakeClock()
     watch = TimeBudget(clock=clock)
