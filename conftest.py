@@ -32,7 +32,12 @@ import pytest
 import notebook_kernel  # the kernels kept for the chapters' live tests
 import patches  # _ext/patches.py: every patch of a third-party internal, in one place
 from notebook_cache import cache_executed_notebook, forget_notebook
-from sitecheck import browser, playwright_session, server  # noqa: F401 - session fixtures shared by every site test
+from sitecheck import (  # noqa: F401 - session fixtures shared by every site test
+    browser,
+    desktop,
+    playwright_session,
+    server,
+)
 from steps import chapter_of, order_of, step_of
 
 ROOT = Path(__file__).resolve().parent

@@ -244,3 +244,19 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
+
+
+@pytest.fixture(scope="session")
+def desktop(browser, server):
+    """``desktop(page)``: what one laptop-size visit of the page found (``desktop.read_desktop``), each page
+    opened once per session for every desktop check."""
+    from desktop import read_desktop  # it imports this module
+
+    readings: dict[str, dict] = {}
+
+    def get(page: str) -> dict:
+        if page not in readings:
+            readings[page] = read_desktop(browser, server, page)
+        return readings[page]
+
+    return get

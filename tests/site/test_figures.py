@@ -15,55 +15,12 @@ import re
 import pytest
 
 from nnbook import plots, widgets
-from sitecheck import DESKTOP, PAGES, Visit
-
-FIGURES = """() => Array.from(document.querySelectorAll('.bd-article img')).map(img => ({
-    src: img.getAttribute('src'), alt: img.getAttribute('alt'), natural: img.naturalWidth,
-    shown: img.getBoundingClientRect().width, visible: img.offsetParent !== null,
-    frame: img.hasAttribute('data-picture'), output: !!img.closest('.cell_output')}))"""
-
-SVG_PICTURES = """() => Array.from(document.querySelectorAll('.bd-article svg[data-picture]'))
-    .map(svg => svg.getAttribute('aria-label') || '')"""
-
-SLIDERS = """() => Array.from(document.querySelectorAll('.nnbook-explorer input[type=range]')).map(el => {
-    const labels = JSON.parse(el.dataset.labels || 'null');
-    const before = el.getAttribute('aria-valuetext');
-    const expected = labels ? labels[Number(el.value) - Number(el.min)] : null;
-    el.value = Number(el.value) === Number(el.min) ? el.max : el.min;
-    el.dispatchEvent(new Event('input', {bubbles: true}));
-    const after = el.getAttribute('aria-valuetext');
-    const moved = labels ? labels[Number(el.value) - Number(el.min)] : null;
-    return {before, expected, after, moved, position: el.value};
-})"""
+from sitecheck import PAGES
 
 FILE_NAME = re.compile(
     r"(^|/)[0-9a-f]{16,}\.(png|jpe?g|gif|svg)$|\.(png|jpe?g|gif|svg)$", re.I
 )
 FALLBACK = re.compile(r"^(Figure \d+ of |untitled figure)")
-
-
-@pytest.fixture(scope="module")
-def figures(browser, server):
-    """``figures(page)``: the page's pictures as the laptop-sized browser lays them out (one visit per page)."""
-    found: dict[str, dict] = {}
-
-    def get(page: str) -> dict:
-        if page not in found:
-            visit = Visit(
-                browser, server, server + page + ".html", viewport=DESKTOP
-            )
-            try:
-                visit.load_every_image()
-                found[page] = {
-                    "images": visit.page.evaluate(FIGURES),
-                    "svgs": visit.page.evaluate(SVG_PICTURES),
-                    "sliders": visit.page.evaluate(SLIDERS),
-                }
-            finally:
-                visit.close()
-        return found[page]
-
-    return get
 
 
 def tick_label_px(image: dict) -> float:
@@ -74,10 +31,10 @@ def tick_label_px(image: dict) -> float:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_a_default_tick_label_is_readable_in_every_figure(figures, page):
+def test_a_default_tick_label_is_readable_in_every_figure(desktop, page):
     images = [
         i
-        for i in figures(page)["images"]
+        for i in desktop(page)["figures"]["images"]
         if i["output"] and i["visible"] and i["natural"] > 0
     ]
     small = [
@@ -94,8 +51,8 @@ def test_a_default_tick_label_is_readable_in_every_figure(figures, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_picture_has_a_text_alternative_that_describes_it(figures, page):
-    found = figures(page)
+def test_every_picture_has_a_text_alternative_that_describes_it(desktop, page):
+    found = desktop(page)["figures"]
     alts = [i["alt"] or "" for i in found["images"]] + found["svgs"]
     named_by_file = [
         a for a in alts if not a.strip() or FILE_NAME.search(a.strip())
@@ -112,8 +69,8 @@ def test_every_picture_has_a_text_alternative_that_describes_it(figures, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_explorer_sliders_announce_their_values(figures, page):
-    sliders = figures(page)["sliders"]
+def test_explorer_sliders_announce_their_values(desktop, page):
+    sliders = desktop(page)["figures"]["sliders"]
     if not sliders:
         pytest.skip("no explorer slider on this page")
     wrong = [

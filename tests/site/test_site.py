@@ -19,7 +19,6 @@ from sitecheck import (
     NOTEBOOK_PAGES,
     PAGES,
     REPO,
-    SCREENSHOTS,
     Visit,
     html_page,
     min_figures,
@@ -154,130 +153,18 @@ def test_no_page_loads_anything_from_another_host(built_site):
     assert not offenders, (
         f"pages load scripts, styles or images from another host: {offenders}"
     )
-    assert (
-        built_site / "_static" / "mathjax" / "tex-chtml.js"
-    ).is_file(), "MathJax is not in the build"
+    assert (built_site / "_static" / "mathjax" / "tex-chtml.js").is_file(), (
+        "MathJax is not in the build"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# In the browser
-
-
-PICTURE = """root => {
-    const p = root.querySelector('[data-picture]');
-    return p.tagName.toLowerCase() === 'img' ? p.getAttribute('src') : p.innerHTML;
-}"""
-
-MOVE = """el => {
-    if (el.tagName.toLowerCase() === 'select') {
-        if (el.options.length < 2) return false;
-        el.selectedIndex = (el.selectedIndex + 1) % el.options.length;
-    } else {
-        const low = Number(el.min || 0), high = Number(el.max || 100);
-        if (high <= low) return false;
-        el.value = Number(el.value) === low ? high : low;
-    }
-    el.dispatchEvent(new Event('input', {bubbles: true}));
-    el.dispatchEvent(new Event('change', {bubbles: true}));
-    return true;
-}"""
-
-MATHS = """() => {
-    const all = Array.from(document.querySelectorAll('.bd-article .math'));
-    return {total: all.length, raw: all.filter(m => !m.querySelector('mjx-container'))
-                                      .map(m => m.textContent.slice(0, 60))};
-}"""
-
-PICTURES = """() => {
-    const imgs = Array.from(document.querySelectorAll('.bd-article img'));
-    const svgs = document.querySelectorAll('.bd-article svg[data-picture]').length;
-    return {loaded: imgs.filter(i => i.complete && i.naturalWidth > 0).length + svgs,
-            broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))};
-}"""
-
-
-def inspect_page(browser, base: str, page: str) -> dict:
-    """Open one chapter page (network blocked) and record everything the tests below assert on, in one visit."""
-    seen = Visit(browser, base, base + page + ".html")
-    try:
-        found: dict = {
-            "blocked": seen.blocked,
-            "load_errors": list(seen.errors),
-        }
-        found["maths"] = seen.page.evaluate(MATHS)
-        seen.load_every_image()
-        found["pictures"] = seen.page.evaluate(PICTURES)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        seen.page.screenshot(
-            path=str(SCREENSHOTS / f"{page.split('/')[1]}.png"), full_page=True
-        )
-
-        problems = []
-        titles = seen.page.locator(".solution.dropdown > .admonition-title")
-        found["solutions"] = titles.count()
-        for i in range(titles.count()):
-            url = seen.page.url
-            titles.nth(i).click()
-            solution = seen.page.locator(".solution.dropdown").nth(i)
-            body = solution.locator(":scope > :not(.admonition-title)").first
-            if (
-                "toggle-hidden" in (solution.get_attribute("class") or "")
-                or not body.is_visible()
-            ):
-                problems.append(
-                    f"solution {i + 1} stays hidden after a click on its title"
-                )
-            if seen.page.url != url:
-                problems.append(
-                    f"solution {i + 1}: the click on its title navigated to {seen.page.url}"
-                )
-        found["solution_problems"] = problems
-
-        problems = []
-        explorers = seen.page.locator(".nnbook-explorer")
-        found["explorers"] = explorers.count()
-        for e in range(explorers.count()):
-            explorer = explorers.nth(e)
-            if explorer.locator("[data-picture]").count() != 1:
-                problems.append(
-                    f"explorer {e + 1} has no single [data-picture]"
-                )
-                continue
-            controls = explorer.locator("[data-param], [data-epochs]")
-            if controls.count() == 0:
-                problems.append(f"explorer {e + 1} has no controls")
-            for c in range(controls.count()):
-                before = explorer.evaluate(PICTURE)
-                if not controls.nth(c).evaluate(MOVE):
-                    continue  # a control with a single position cannot move
-                after = explorer.evaluate(PICTURE)
-                if not after or after == before:
-                    problems.append(
-                        f"explorer {e + 1}: its picture did not change when control {c + 1} moved"
-                    )
-        found["explorer_problems"] = problems
-        found["errors"] = list(seen.errors)
-        return found
-    finally:
-        seen.close()
-
-
-@pytest.fixture(scope="session")
-def inspected(browser, server):
-    """``inspected(page)``: what one visit of the chapter page found (each page is opened once per session)."""
-    results: dict[str, dict] = {}
-
-    def get(page: str) -> dict:
-        if page not in results:
-            results[page] = inspect_page(browser, server, page)
-        return results[page]
-
-    return get
+# In the browser: what one laptop-size visit of each page found (the `desktop` fixture, tests/site/desktop.py)
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_loads_offline_without_errors(inspected, page):
-    found = inspected(page)
+def test_page_loads_offline_without_errors(desktop, page):
+    found = desktop(page)
     assert not found["blocked"], (
         f"the page asked for other hosts: {found['blocked'][:5]}"
     )
@@ -285,16 +172,16 @@ def test_page_loads_offline_without_errors(inspected, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_maths_is_typeset(inspected, page):
-    maths = inspected(page)["maths"]
+def test_maths_is_typeset(desktop, page):
+    maths = desktop(page)["maths"]
     assert not maths["raw"], (
         f"{len(maths['raw'])} of {maths['total']} formulas left as raw TeX: {maths['raw'][:3]}"
     )
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_figures_are_shown(inspected, page):
-    pictures = inspected(page)["pictures"]
+def test_figures_are_shown(desktop, page):
+    pictures = desktop(page)["pictures"]
     assert not pictures["broken"], (
         f"images that did not load: {pictures['broken'][:3]}"
     )
@@ -304,14 +191,14 @@ def test_figures_are_shown(inspected, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_solution_opens_from_its_title(inspected, page):
-    problems = inspected(page)["solution_problems"]
+def test_every_solution_opens_from_its_title(desktop, page):
+    problems = desktop(page)["solution_problems"]
     assert not problems, problems[:5]
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_explorer_redraws_when_each_control_moves(inspected, page):
-    problems = inspected(page)["explorer_problems"]
+def test_every_explorer_redraws_when_each_control_moves(desktop, page):
+    problems = desktop(page)["explorer_problems"]
     assert not problems, problems[:5]
 
 

@@ -12,21 +12,11 @@ from collections import defaultdict
 
 import pytest
 
-from sitecheck import DESKTOP, LANDING, PAGES, REPO, Visit
+from sitecheck import LANDING, PAGES, REPO
 
 MAX_CHAPTER_BYTES = 2_500_000
 MAX_LANDING_BYTES = 1_000_000
 WEIGHTS = REPO / "_build" / "page-weights.json"
-
-
-def first_visit(browser, server, page: str) -> dict:
-    visit = Visit(browser, server, server + page + ".html", viewport=DESKTOP)
-    try:
-        visit.page.wait_for_load_state("networkidle")
-        formulas = visit.page.locator(".bd-article .math").count()
-        return {"bytes": dict(visit.bytes), "formulas": formulas}
-    finally:
-        visit.close()
 
 
 def by_kind(weights: dict[str, int]) -> dict[str, int]:
@@ -51,12 +41,13 @@ def by_kind(weights: dict[str, int]) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def weighed(browser, server):
+def weighed(desktop):
+    """``weighed(page)``: the first visit's bytes and formulas (read in ``tests/site/desktop.py``)."""
     results: dict[str, dict] = {}
 
     def get(page: str) -> dict:
         if page not in results:
-            results[page] = first_visit(browser, server, page)
+            results[page] = desktop(page)["weight"]
         return results[page]
 
     yield get
