@@ -377,20 +377,23 @@ def fit_for(
     )
 
 
+def _cardinality(data: Any) -> int | None:
+    """A ``tf.data`` dataset's cardinality (``tf.data.INFINITE_CARDINALITY``
+    when it repeats without end, a negative code when unknown), else None."""
+    cardinality = getattr(data, "cardinality", None)
+    return int(cardinality().numpy()) if cardinality is not None else None
+
+
 def _endless(data: Any) -> bool:
     """True for a ``tf.data`` dataset that repeats without end."""
-    cardinality = getattr(data, "cardinality", None)
-    if cardinality is None:
-        return False
-    return int(cardinality().numpy()) == int(tf.data.INFINITE_CARDINALITY)
+    return _cardinality(data) == int(tf.data.INFINITE_CARDINALITY)
 
 
 def _known_length(data: Any) -> int | None:
     """Batches per epoch of a dataset whose length is known (``tf.data``
     cardinality, ``len``), else None."""
-    cardinality = getattr(data, "cardinality", None)
-    if cardinality is not None:
-        count = int(cardinality().numpy())
+    count = _cardinality(data)
+    if count is not None:
         return count if count > 0 else None
     try:
         return len(data)

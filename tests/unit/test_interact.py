@@ -93,22 +93,3 @@ def test_mimebundle_carries_widget_and_static_html():
 def test_bad_arguments_are_explained(values, kwargs, message):
     with pytest.raises(ValueError, match=message):
         parameter_explorer(make_draw([]), values, "k", **kwargs)
-
-
-def test_chapter_1_descent_explorer_redraws_live():
-    """Drive the gradient-descent slider of Chapter 1 in a real kernel: a new value draws a new figure."""
-    from notebook_kernel import run_until
-
-    notebook = run_until(
-        "chapters/01_foundations/foundations.ipynb", "descent-explorer"
-    )
-    try:
-        out = notebook.run(
-            "before, draws = descent_explorer.figure, descent_explorer.draws\n"
-            "descent_explorer.slider.value = 1.0\n"
-            "assert descent_explorer.draws == draws + 1 and descent_explorer.figure is not before\n"
-            "print(descent_explorer.figure._suptitle.get_text())"
-        )
-        assert "learning rate 1" in out
-    finally:
-        notebook.close()
