@@ -202,8 +202,8 @@ def read_solutions(visit: Visit) -> list[str]:
     return problems
 
 
-def read_explorers(visit: Visit) -> tuple[int, list[str]]:
-    """Move every control of every explorer once; the explorers and those whose picture did not change."""
+def read_explorers(visit: Visit) -> list[str]:
+    """Move every control of every explorer once; the problems found (an explorer whose picture did not change)."""
     problems = []
     explorers = visit.page.locator(".nnbook-explorer")
     for e in range(explorers.count()):
@@ -223,24 +223,21 @@ def read_explorers(visit: Visit) -> tuple[int, list[str]]:
                 problems.append(
                     f"explorer {e + 1}: its picture did not change when control {c + 1} moved"
                 )
-    return explorers.count(), problems
+    return problems
 
 
 def read_desktop(browser, base: str, page: str) -> dict:
     """Open ``page`` once at the laptop size (network blocked) and read everything the desktop checks assert on.
 
     Returns:
-        ``weight`` (bytes per URL of the first visit, formula count), ``blocked``, ``load_errors``, ``maths``,
+        ``weight`` (bytes per URL of the first visit, formula count), ``blocked``, ``maths``,
         ``pictures``, ``figures`` (images, svgs, sliders), ``width`` (page and screen width, text cut off),
-        ``contents`` (sections, those not highlighted), ``solutions``/``solution_problems``, ``boxes`` (code or
-        output boxes wider than the column), ``explorers``/``explorer_problems`` and ``errors`` (console errors
-        of the whole visit).
+        ``contents`` (sections, those not highlighted), ``solution_problems``, ``boxes`` (code or output boxes
+        wider than the column), ``explorer_problems`` and ``errors`` (console errors of the whole visit).
     """
     seen = Visit(browser, base, base + page + ".html", viewport=DESKTOP)
     try:
         found: dict = {"weight": read_weight(seen)}
-        found["blocked"] = list(seen.blocked)
-        found["load_errors"] = list(seen.errors)
         found["maths"] = seen.page.evaluate(MATHS)
         seen.load_every_image()
         found["pictures"] = seen.page.evaluate(PICTURES)
@@ -256,17 +253,14 @@ def read_desktop(browser, base: str, page: str) -> dict:
         }
         found["width"] = seen.page.evaluate(PAGE_WIDTH)
         found["contents"] = read_contents(seen)
-        found["solutions"] = seen.page.locator(
-            ".solution.dropdown > .admonition-title"
-        ).count()
         found["solution_problems"] = read_solutions(seen)
-        seen.page.evaluate(
-            OPEN_SOLUTIONS
-        )  # the rest: other dropdowns, <details>
+        # then the rest (other dropdowns, <details>) for the layout check
+        seen.page.evaluate(OPEN_SOLUTIONS)
         seen.page.wait_for_timeout(500)  # the toggle's animation
         found["boxes"] = seen.page.evaluate(BOXES)
-        found["explorers"], found["explorer_problems"] = read_explorers(seen)
+        found["explorer_problems"] = read_explorers(seen)
         found["figures"]["sliders"] = seen.page.evaluate(SLIDERS)
+        found["blocked"] = list(seen.blocked)  # requests to other hosts, whole visit
         found["errors"] = list(seen.errors)
         return found
     finally:
