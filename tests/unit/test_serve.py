@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -323,15 +321,6 @@ def test_missing_folder_is_a_clear_error(tmp_path):
     assert (
         serve.main(["--models", str(tmp_path)]) == 2
     )  # a folder without models
-
-
-def test_import_nnbook_does_not_import_flask():
-    code = "import sys, nnbook, nnbook.models, nnbook.images; assert 'flask' not in sys.modules"
-    subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
 
 
 def test_page_ships_as_package_data():
