@@ -331,7 +331,9 @@ def fit_for(
     ``shuffle`` to False. ``steps_per_epoch`` (taken from ``data`` when it has
     a known length) converts steps to epochs; when given, it is passed on to
     ``fit``, so an endless stream (``pipeline.batches(..., repeat=True)``) is
-    cut into epochs of that many batches.
+    cut into epochs of that many batches. ``clock`` measures the seconds: wall
+    time by default; ``time.process_time`` counts only the processor seconds of
+    this process, which other programs on a shared CPU do not inflate.
 
     Returns:
         A :class:`BudgetRun` with the history, the steps and epochs trained,
